@@ -26,7 +26,9 @@ export function parseDuration(text: string | number, where?: string): Time {
   const at = where ? ` (${where})` : '';
   if (typeof text === 'number') {
     if (!Number.isSafeInteger(text) || text < 0) {
-      throw new UsageError(`bad duration ${text}${at}: a number is a count of nanoseconds, a whole number >= 0`);
+      throw new UsageError(
+        `bad duration ${text}${at}: a number is a count of nanoseconds, a whole number >= 0`,
+      );
     }
     return text;
   }

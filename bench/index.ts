@@ -1,0 +1,23 @@
+/**
+ * `npm run bench [name...]`: every benchmark, or the named ones. Each prints figures; none is a test and
+ * none fails on a slow machine.
+ */
+import { kernelBench } from './kernel.ts';
+
+const BENCHES: Record<string, () => void | Promise<void>> = {
+  kernel: kernelBench,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in BENCHES)) {
+    console.error(`unknown benchmark '${name}'; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+}
+console.log(
+  `netstep benchmarks on node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+);
+for (const [name, run] of Object.entries(BENCHES)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}

@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue, type SimEvent } from '../../sim/queue.ts';
+
+const ev = (at: number, seq: number): SimEvent => ({ at, seq, kind: 'k', data: null });
+
+function drain(q: EventQueue): SimEvent[] {
+  const out: SimEvent[] = [];
+  for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e);
+  return out;
+}
+
+describe('EventQueue', () => {
+  it('pops in time order', () => {
+    const q = new EventQueue();
+    for (const [i, t] of [30, 10, 20].entries()) q.push(ev(t, i));
+    expect(drain(q).map((e) => e.at)).toEqual([10, 20, 30]);
+  });
+
+  it('keeps insertion order between equal times', () => {
+    const q = new EventQueue();
+    for (let i = 0; i < 50; i++) q.push(ev(i % 2 === 0 ? 5 : 1, i));
+    const out = drain(q);
+    expect(out.slice(0, 25).every((e) => e.at === 1)).toBe(true);
+    for (let i = 1; i < out.length; i++) {
+      if (out[i]!.at === out[i - 1]!.at) expect(out[i]!.seq).toBeGreaterThan(out[i - 1]!.seq);
+    }
+  });
+
+  it('is empty after draining and pops undefined', () => {
+    const q = new EventQueue();
+    expect(q.pop()).toBeUndefined();
+    q.push(ev(1, 0));
+    expect(q.pop()?.at).toBe(1);
+    expect(q.size).toBe(0);
+    expect(q.pop()).toBeUndefined();
+  });
+
+  it('orders any sequence of pushes and pops by (time, seq)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean()), { maxLength: 200 }),
+        (ops) => {
+          const q = new EventQueue();
+          const model: SimEvent[] = [];
+          let seq = 0;
+          for (const [t, pop] of ops) {
+            if (pop) {
+              model.sort((a, b) => a.at - b.at || a.seq - b.seq);
+              expect(q.pop()).toBe(model.shift());
+            } else {
+              const e = ev(t, seq++);
+              q.push(e);
+              model.push(e);
+            }
+          }
+          model.sort((a, b) => a.at - b.at || a.seq - b.seq);
+          expect(drain(q)).toEqual(model);
+        },
+      ),
+    );
+  });
+
+  it('snapshot is an independent copy that is still a heap', () => {
+    const q = new EventQueue();
+    for (const [i, t] of [5, 3, 9, 1].entries()) q.push(ev(t, i));
+    const copy = new EventQueue(q.snapshot());
+    q.pop();
+    expect(drain(copy).map((e) => e.at)).toEqual([1, 3, 5, 9]);
+    expect(drain(q).map((e) => e.at)).toEqual([3, 5, 9]);
+  });
+});
