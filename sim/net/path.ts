@@ -31,6 +31,7 @@
 import { InvariantError } from '../errors.ts';
 import { SECOND, type Time } from '../time.ts';
 import type { PathConfig } from './path-config.ts';
+import { drainStarted, EMPTY_WAIT_QUEUE, enqueueStart, type WaitQueue } from './path-queue.ts';
 
 export {
   DEFAULT_PATH,
@@ -43,8 +44,8 @@ export {
 export interface PathState {
   /** When the link finishes serialising the last segment it accepted. */
   readonly busyUntil: Time;
-  /** Serialisation start times, ascending, of accepted segments that had not started at the last call. */
-  readonly waiting: readonly Time[];
+  /** Serialisation start times of accepted segments that had not started at the last call. */
+  readonly waiting: WaitQueue;
   /** Arrival of the latest in-order segment: no later in-order segment arrives before it. */
   readonly lastArrival: Time;
   /** `now` of the last call; time never runs backwards on a path. */
@@ -67,7 +68,7 @@ export interface PathResult {
 
 export const IDLE_PATH: PathState = Object.freeze({
   busyUntil: 0,
-  waiting: Object.freeze([]) as readonly Time[],
+  waiting: EMPTY_WAIT_QUEUE,
   lastArrival: 0,
   lastSend: 0,
 });
@@ -98,9 +99,7 @@ export function serialisationDelay(bandwidth: number, ipBytes: number): Time {
 
 /** Segments waiting for the link at `now` (the one being serialised is not counted). */
 export function queueDepth(state: PathState, now: Time): number {
-  let n = 0;
-  for (let i = state.waiting.length - 1; i >= 0 && state.waiting[i]! > now; i--) n++;
-  return n;
+  return drainStarted(state.waiting, now).size;
 }
 
 /**
@@ -134,22 +133,17 @@ export function transmit(
     config.jitter > 0 && config.duplicate > 0 ? Math.floor(random() * (config.jitter + 1)) : 0;
 
   // 2. MTU: DF is set on every datagram and ICMP is not modelled, so too big means gone.
-  if (ipBytes > config.mtu) return { state: sent(state, now), deliveries: [], dropped: 'mtu' };
+  if (ipBytes > config.mtu) return { state: sent(state, state.waiting, now), deliveries: [], dropped: 'mtu' };
 
   // 3. FIFO queue with tail drop. Segments whose serialisation has started by now have left the queue.
-  let first = 0;
-  while (first < state.waiting.length && state.waiting[first]! <= now) first++;
+  const drained = drainStarted(state.waiting, now);
   const start = Math.max(now, state.busyUntil);
   const waits = start > now;
-  if (waits && state.waiting.length - first >= config.queueLimit) {
-    return { state: sent(state, now), deliveries: [], dropped: 'queue-full' };
+  if (waits && drained.size >= config.queueLimit) {
+    return { state: sent(state, drained, now), deliveries: [], dropped: 'queue-full' };
   }
   const end = start + serialisationDelay(config.bandwidth, ipBytes);
-  const waiting = waits
-    ? [...state.waiting.slice(first), start]
-    : first === state.waiting.length
-      ? IDLE_PATH.waiting
-      : state.waiting.slice(first);
+  const waiting = waits ? enqueueStart(drained, start) : drained;
   const queued = start - now;
 
   // 4. Loss on the wire: the segment used the link, then vanished.
@@ -184,6 +178,8 @@ export function transmit(
   };
 }
 
-function sent(state: PathState, now: Time): PathState {
-  return now === state.lastSend ? state : { ...state, lastSend: now };
+/** The state after a send that did not reach the link. Built field by field: a spread measured 7x slower here. */
+function sent(state: PathState, waiting: WaitQueue, now: Time): PathState {
+  if (now === state.lastSend && waiting === state.waiting) return state;
+  return { busyUntil: state.busyUntil, waiting, lastArrival: state.lastArrival, lastSend: now };
 }

@@ -11,6 +11,7 @@ import {
   serialisationDelay,
   transmit,
 } from '../../../sim/net/path.ts';
+import { startTimes } from '../../../sim/net/path-queue.ts';
 import { MS, SECOND, US } from '../../../sim/time.ts';
 import { draws, noDraws, outcome, sendAll } from './path-helpers.ts';
 
@@ -20,7 +21,7 @@ describe('an ideal path', () => {
     expect(r.deliveries).toEqual([7 * MS]);
     expect(r.dropped).toBeUndefined();
     expect(r.queued).toBe(0);
-    expect(r.state.waiting).toEqual([]);
+    expect(queueDepth(r.state, 7 * MS)).toBe(0);
   });
 
   it('with latency delivers exactly one latency later', () => {
@@ -40,8 +41,15 @@ describe('an ideal path', () => {
     const frozen = structuredClone(two);
     transmit(two, path, 1000, 0, noDraws);
     transmit(two, path, 1000, 500 * US, noDraws);
+    transmit(two, path, 1000, 2 * MS, noDraws);
     expect(two).toEqual(frozen);
-    expect(IDLE_PATH).toEqual({ busyUntil: 0, waiting: [], lastArrival: 0, lastSend: 0 });
+    expect(startTimes(two.waiting)).toEqual([1 * MS]);
+    expect(IDLE_PATH).toEqual({
+      busyUntil: 0,
+      waiting: { front: null, rear: null, size: 0 },
+      lastArrival: 0,
+      lastSend: 0,
+    });
   });
 });
 
