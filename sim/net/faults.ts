@@ -122,12 +122,17 @@ export function applyFaults(
   ctx: FaultContext,
 ): FaultStep {
   for (const rule of rules) {
-    if (rule.count !== undefined && (state[rule.id] ?? 0) >= rule.count) continue; // used up
+    if (rule.count !== undefined && used(state, rule.id) >= rule.count) continue; // used up
     if (!ruleMatches(rule, segment, ctx)) continue;
-    const next = rule.count === undefined ? state : { ...state, [rule.id]: (state[rule.id] ?? 0) + 1 };
+    const next = rule.count === undefined ? state : { ...state, [rule.id]: used(state, rule.id) + 1 };
     return { state: next, verdict: verdictOf(rule) };
   }
   return { state, verdict: PASS };
+}
+
+/** Matches a rule has acted on. Own keys only: a rule may be called 'constructor'. */
+function used(state: FaultState, id: string): number {
+  return Object.hasOwn(state, id) ? state[id]! : 0;
 }
 
 /** True when `rule` would act on this segment if it had uses left. */

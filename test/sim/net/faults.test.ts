@@ -113,6 +113,23 @@ describe('applyFaults', () => {
     ).toEqual([`delay first ${50 * MS}`, 'drop second', 'pass']);
   });
 
+  it('counts a rule by its id whatever the id, even one an object already has', () => {
+    const r = rules(
+      { id: 'constructor', action: 'drop', count: 1 },
+      { id: '__proto__', action: 'duplicate', count: 1 },
+    );
+    const { verdicts, state } = run(r, [
+      [SYN_, UP],
+      [SYN_, UP],
+      [SYN_, UP],
+    ]);
+    expect(verdicts).toEqual(['drop constructor', 'duplicate __proto__', 'pass']);
+    expect(Object.entries(state)).toEqual([
+      ['constructor', 1],
+      ['__proto__', 1],
+    ]);
+  });
+
   it('never changes the state it was given', () => {
     const r = rules({ id: 'r', action: 'drop', count: 3 });
     const before: FaultState = Object.freeze({ r: 1 });
