@@ -10,7 +10,7 @@
 import seedrandom from 'seedrandom';
 import { assertNever, UsageError } from '../../sim/errors.ts';
 import type { Time } from '../../sim/time.ts';
-import { civil, pad2, SITE_EPOCH_MS } from './calendar.ts';
+import { type Civil, civil, pad2 } from './calendar.ts';
 
 /** Every column the model can write, in the order IIS writes them when they are selected. */
 export type W3cField =
@@ -144,7 +144,7 @@ export function w3cHeader(now: Time, software: string = W3C_SOFTWARE, opts: W3cO
   return [
     `#Software: ${software}`,
     '#Version: 1.0',
-    `#Date: ${dateOf(now, opts.epochMs)} ${timeOf(now, opts.epochMs)}`,
+    `#Date: ${dateOf(civil(now, opts.epochMs))} ${timeOf(civil(now, opts.epochMs))}`,
     `#Fields: ${(opts.fields ?? W3C_FIELDS).join(' ')}`,
   ];
 }
@@ -184,16 +184,25 @@ export interface LogEntry {
  * Date and time are UTC (facts §3.1) to the second, truncated. Each value is escaped by `w3cValue`.
  */
 export function w3cLine(e: LogEntry, opts: W3cOptions = {}): string {
-  return (opts.fields ?? W3C_FIELDS).map((f) => w3cValue(fieldValue(e, f, opts.epochMs))).join(' ');
+  const at = civil(e.at, opts.epochMs);
+  let line = '';
+  for (const f of opts.fields ?? W3C_FIELDS) {
+    line += (line === '' ? '' : ' ') + w3cValue(fieldValue(e, f, at));
+  }
+  return line;
 }
 
-function fieldValue(e: LogEntry, f: W3cField, epochMs: number | undefined): string {
-  const num = (n: number | undefined) => (n === undefined ? '' : String(n));
+function num(n: number | undefined): string {
+  return n === undefined ? '' : String(n);
+}
+
+// Hot path (one call per field per line): no closures inside, since tsx's keepNames wraps each one at a cost.
+function fieldValue(e: LogEntry, f: W3cField, at: Civil): string {
   switch (f) {
     case 'date':
-      return dateOf(e.at, epochMs);
+      return dateOf(at);
     case 'time':
-      return timeOf(e.at, epochMs);
+      return timeOf(at);
     case 'c-ip':
       return e.clientIp;
     case 'c-port':
@@ -244,6 +253,7 @@ function fieldValue(e: LogEntry, f: W3cField, epochMs: number | undefined): stri
  */
 export function w3cValue(v: string): string {
   if (v === '') return '-';
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v
     .replace(/[ \t]/g, '+')
     .replace(
@@ -252,13 +262,13 @@ export function w3cValue(v: string): string {
     );
 }
 
-function dateOf(t: Time, epochMs = SITE_EPOCH_MS): string {
-  const c = civil(t, epochMs);
+const NEEDS_ESCAPE = /[\u0000-\u0020\u007f]/;
+
+function dateOf(c: Civil): string {
   return `${String(c.year).padStart(4, '0')}-${pad2(c.month)}-${pad2(c.day)}`;
 }
 
-function timeOf(t: Time, epochMs = SITE_EPOCH_MS): string {
-  const c = civil(t, epochMs);
+function timeOf(c: Civil): string {
   return `${pad2(c.hour)}:${pad2(c.minute)}:${pad2(c.second)}`;
 }
 

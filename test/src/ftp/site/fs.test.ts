@@ -268,9 +268,10 @@ describe('fsFromEntries', () => {
   });
 
   it.each([
-    [{ 'a.txt': 'x', 'A.TXT': 'y' }, /same name as "a.txt"/],
-    [{ 'a.txt': 'x', 'a.txt/b': 'y' }, /is a file/],
-    [{ 'd/x': 'x', d: 'y' }, /is a directory already/],
+    [{ 'a.txt': 'x', 'A.TXT': 'y' }, /same name as an earlier entry, "a.txt"/],
+    [{ 'a/': null, 'A/': null }, /same name as an earlier entry, "a"/],
+    [{ 'a.txt': 'x', 'a.txt/b': 'y' }, /"a.txt" is a file/],
+    [{ 'd/x': 'x', d: 'y' }, /same name as an earlier entry, "d"/],
     [{ 'bad:name': 'x' }, /not a valid Windows name/],
     [{ ' lead': 'x' }, /not a valid Windows name/],
     [{ 'trail.': 'x' }, /not a valid Windows name/],
