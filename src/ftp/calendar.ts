@@ -8,13 +8,14 @@
  * Pure arithmetic, no Date object, so nothing here can read the wall clock.
  */
 
+import { PCAP_EPOCH } from '../../sim/pcap/writer.ts';
 import { MS, type Time } from '../../sim/time.ts';
 
 /**
- * Simulated time 0 is 2026-01-01T00:00:00Z, in milliseconds since the Unix epoch (the same epoch as the pcap
- * writer), unless the configuration gives another.
+ * Simulated time 0 is 2026-01-01T00:00:00Z, in milliseconds since the Unix epoch: the pcap writer's epoch, so
+ * that a listing, a log line and a capture of one run agree on the date. The configuration may give another.
  */
-export const SITE_EPOCH_MS = 1_767_225_600_000;
+export const SITE_EPOCH_MS = PCAP_EPOCH * 1000;
 
 const DAY_MS = 86_400_000;
 
