@@ -190,6 +190,24 @@ export function rename(fs: Fs, from: string, to: string, now: Time, opts: Rename
   return editDir(removed.value, toParent, (dir) => ok(withChild(dir, { ...node, name: toName }, now)));
 }
 
+/**
+ * MDTM with a time (`MDTM 20170619124726 file`, facts §1): sets a file's last-write time (SetFileTime).
+ * 2/3 when missing; 5 for a directory (INFERRED: IIS opens the target as a file, as for SIZE); 32 when someone
+ * other than `by` holds it open at `now`. The read-only attribute does not stop it: SetFileTime needs only
+ * FILE_WRITE_ATTRIBUTES, which that attribute leaves allowed. Its directory's time does not change.
+ */
+export function setMtime(fs: Fs, path: string, mtime: Time, now: Time, by?: string): FsResult<Fs> {
+  if (path === '/') return fail(WIN32.ACCESS_DENIED);
+  const [parent, name] = splitLast(path);
+  return editDir(fs, parent, (dir) => {
+    const node = dir.children.get(nameKey(name));
+    if (node === undefined) return fail(WIN32.FILE_NOT_FOUND);
+    if (node.kind === 'dir') return fail(WIN32.ACCESS_DENIED);
+    if (lockedBy(fs, path, now, by)) return fail(WIN32.SHARING_VIOLATION);
+    return ok(withChild(dir, { ...node, mtime }, dir.mtime));
+  });
+}
+
 /** Sets or clears attributes (no time changes, as on NTFS where attributes are not a write). */
 export function setAttributes(fs: Fs, path: string, attrs: Attributes): FsResult<Fs> {
   if (path === '/') return ok({ ...fs, root: { ...fs.root, ...attrs } });

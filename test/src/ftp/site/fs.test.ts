@@ -17,6 +17,7 @@ import {
   rename,
   rmdir,
   setAttributes,
+  setMtime,
   stat,
   writeFile,
 } from '../../../../src/ftp/fs.ts';
@@ -133,6 +134,10 @@ const ERRORS: [string, Op, number][] = [
     WIN32.ACCESS_DENIED,
   ],
   ['attributes of missing', (fs) => setAttributes(fs, '/nope', { hidden: true }), WIN32.FILE_NOT_FOUND],
+  ['MDTM set on missing', (fs) => setMtime(fs, '/nope', 0, T1), WIN32.FILE_NOT_FOUND],
+  ['MDTM set in missing dir', (fs) => setMtime(fs, '/nope/x', 0, T1), WIN32.PATH_NOT_FOUND],
+  ['MDTM set on a directory', (fs) => setMtime(fs, '/Docs', 0, T1), WIN32.ACCESS_DENIED],
+  ['MDTM set on the root', (fs) => setMtime(fs, '/', 0, T1), WIN32.ACCESS_DENIED],
 ];
 
 describe('every operation fails with the Win32 code Windows gives', () => {
@@ -245,6 +250,13 @@ describe('last-write times come from `now`', () => {
     expect(stat(fs, '/Docs')?.mtime).toBe(T1);
     expect(stat(fs, '/Empty')?.mtime).toBe(T1);
     expect(stat(fs, '/Empty/r.txt')?.mtime).toBe(T0);
+  });
+
+  it('MDTM sets only the file time, even on a read-only file', () => {
+    const old = -1000 * SECOND;
+    const fs = value(setMtime(SITE, '/ro.txt', old, T1));
+    expect(stat(fs, '/ro.txt')).toMatchObject({ mtime: old, readOnly: true });
+    expect(fs.root.mtime).toBe(T0);
   });
 
   it('attributes change no time', () => {

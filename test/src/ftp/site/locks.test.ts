@@ -13,6 +13,7 @@ import {
   remove,
   rename,
   rmdir,
+  setMtime,
   unlockFile,
   writeFile,
 } from '../../../../src/ftp/fs.ts';
@@ -48,6 +49,7 @@ describe('a file opened by another process from t1 to t2: [t1, t2)', () => {
     ['APPE', (fs: Fs, t: number) => writeFile(fs, '/report.xlsx', bytes('x'), t, 'append', 's1')],
     ['DELE', (fs: Fs, t: number) => remove(fs, '/report.xlsx', t, 's1')],
     ['RNFR/RNTO', (fs: Fs, t: number) => rename(fs, '/report.xlsx', '/r2.xlsx', t, { by: 's1' })],
+    ['MDTM set', (fs: Fs, t: number) => setMtime(fs, '/report.xlsx', 0, t, 's1')],
     [
       'RNTO over it',
       (fs: Fs, t: number) => rename(fs, '/free.txt', '/report.xlsx', t, { replace: true, by: 's1' }),
