@@ -20,8 +20,16 @@
 import { assertNever } from '../../sim/errors.ts';
 import type { Time } from '../../sim/time.ts';
 import { civil, pad2, SITE_EPOCH_MS } from './calendar.ts';
-import type { Fs } from './fs.ts';
-import { type DirNode, entries, type FsNode, type FsResult, hasWildcard, lookup, splitLast } from './fs.ts';
+import {
+  type DirNode,
+  entries,
+  type Fs,
+  type FsNode,
+  type FsResult,
+  hasWildcard,
+  lookup,
+  splitLast,
+} from './fs.ts';
 import { WIN32 } from './win32.ts';
 
 export type ListStyle = 'msdos' | 'unix';
@@ -119,10 +127,9 @@ function select(fs: Fs, path: string): FsResult<Selection> {
   if (path !== '/') {
     const [parent, last] = splitLast(path);
     if (hasWildcard(last)) {
+      // The directory of a pattern must exist: anything missing on the way is a missing path (3).
       const dir = lookup(fs, parent);
-      if (!dir.ok)
-        return dir.win32 === WIN32.FILE_NOT_FOUND ? { ok: false, win32: WIN32.PATH_NOT_FOUND } : dir;
-      if (dir.value.kind !== 'dir') return { ok: false, win32: WIN32.PATH_NOT_FOUND };
+      if (!dir.ok || dir.value.kind !== 'dir') return { ok: false, win32: WIN32.PATH_NOT_FOUND };
       const nodes = entries(dir.value).filter((n) => matchWildcard(last, n.name));
       return { ok: true, value: { kind: 'pattern', nodes } };
     }
@@ -233,46 +240,55 @@ export function nlstLines(
   const sel = found.value;
   const nodes = visible(sel, flags.all || flags.almostAll);
   if (nodes === undefined) return { ok: false, win32: WIN32.FILE_NOT_FOUND };
-  let items = nodes.map((node) => ({ node, name: node.name }));
-  if (sel.kind === 'file')
-    items = [{ node: sel.nodes[0]!, name: argAsTyped === '' ? sel.nodes[0]!.name : '' }];
-  if (flags.byTime) items.sort((a, b) => b.node.mtime - a.node.mtime); // stable: ties keep name order
+  const prefix = nlstPrefix(sel.kind, argAsTyped);
+  let items: NlstItem[] = nodes.map((node) => ({
+    node,
+    bare: node.name,
+    shown: sel.kind === 'file' && argAsTyped !== '' ? argAsTyped : prefix + node.name,
+  }));
+  // iis6 only (parseNlstOptions drops them for ftp75). Array.prototype.sort is stable: equal times keep name order.
+  if (flags.byTime) items.sort((a, b) => b.node.mtime - a.node.mtime);
   if (flags.reverse) items.reverse();
   if (sel.kind === 'dir' && flags.all) {
-    const dots = [
-      { node: sel.dir, name: '.' },
-      { node: sel.dir, name: '..' },
-    ];
+    const dots = ['.', '..'].map((d) => ({ node: sel.dir, bare: d, shown: prefix + d }));
     items = flags.reverse ? [...items, ...dots.reverse()] : [...dots, ...items];
   }
-  const prefix = nlstPrefix(sel.kind, argAsTyped);
-  const shown = (it: { node: FsNode; name: string }) =>
-    `${prefix}${it.name}${flags.classify && it.node.kind === 'dir' ? '/' : ''}`;
+  const mark = (it: NlstItem, name: string) => (flags.classify && it.node.kind === 'dir' ? `${name}/` : name);
   switch (flags.format) {
     case 'single':
-      return { ok: true, value: items.map((it) => `${shown(it)}${CRLF}`).join('') };
+      return { ok: true, value: items.map((it) => `${mark(it, it.shown)}${CRLF}`).join('') };
     case 'long': {
       const style = opts.style ?? 'msdos';
-      const lines = items.map((it) => {
-        const bare = it.name === '' ? it.node.name : it.name;
-        return `${longLine(it.node, bare + (flags.classify && it.node.kind === 'dir' ? '/' : ''), style, now, opts)}${CRLF}`;
-      });
+      const lines = items.map((it) => `${longLine(it.node, mark(it, it.bare), style, now, opts)}${CRLF}`);
       return { ok: true, value: lines.join('') };
     }
     case 'columns':
-      return { ok: true, value: columns(items.map(shown)) };
+      return { ok: true, value: columns(items.map((it) => mark(it, it.shown))) };
     default:
       return assertNever(flags.format, 'NLST format');
   }
 }
 
+/** One NLST entry: the name as NLST sends it (`shown`, prefixed) and as a `-l` line shows it (`bare`). */
+interface NlstItem {
+  readonly node: FsNode;
+  readonly bare: string;
+  readonly shown: string;
+}
+
 function nlstPrefix(kind: Selection['kind'], arg: string): string {
-  if (arg === '' || kind === 'file') return kind === 'file' ? arg : '';
-  if (kind === 'pattern') {
-    const cut = Math.max(arg.lastIndexOf('/'), arg.lastIndexOf('\\'));
-    return cut >= 0 ? arg.slice(0, cut + 1) : '';
+  switch (kind) {
+    case 'file':
+      return '';
+    case 'pattern': {
+      const cut = Math.max(arg.lastIndexOf('/'), arg.lastIndexOf('\\'));
+      return arg.slice(0, cut + 1);
+    }
+    case 'dir':
+      return arg === '' || arg.endsWith('/') || arg.endsWith('\\') ? arg : `${arg}/`;
+    default:
+      return assertNever(kind, 'selection');
   }
-  return arg.endsWith('/') || arg.endsWith('\\') ? arg : `${arg}/`;
 }
 
 /** Width of the page `ls -C` fills. INFERRED: 80 columns, the width ls assumes without a terminal. */
@@ -285,7 +301,7 @@ export const COLUMNS_WIDTH = 80;
  */
 function columns(names: string[]): string {
   if (names.length === 0) return '';
-  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const width = names.reduce((w, n) => Math.max(w, n.length), 0) + 2;
   const cols = Math.max(1, Math.floor((COLUMNS_WIDTH + 2) / width));
   const rows = Math.ceil(names.length / cols);
   const lines: string[] = [];
