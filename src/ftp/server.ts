@@ -1,0 +1,214 @@
+/**
+ * The FTP 7.5 server model as a pure value: `handle(server, input, now)` and `handleTimeout(server, now)` return
+ * the next server and the outputs a driver carries out; `nextDeadline(server)` says when to call back. The
+ * calling order and the input/output unions are documented in io.ts.
+ *
+ * Owns: the server value (config, the site's Fs, the sessions, counters), opening sessions, routing inputs
+ * to sessions, the command queue of a session, timers across sessions. Leaves out: everything a session
+ * does (session-*.ts) and all I/O. Not modelled: maxConnections, FTPS, several sites (HOST accepts any name).
+ *
+ * Transitions edit an immer draft (the session reads better as a draft than as nested spreads, and an FTP
+ * event is rare next to a TCP segment: one `produce` per event is cheap, see the README's measurement). The
+ * site's Fs is never read through the draft (it holds Maps, which immer drafts only with a plugin): it is
+ * taken from the base value into the context and written back whole.
+ */
+
+import { castDraft, produce } from 'immer';
+import { UsageError } from '../../sim/errors.ts';
+import type { Time } from '../../sim/time.ts';
+import { type FtpConfig, type FtpConfigInput, makeConfig } from './config.ts';
+import { FRAMER_START, frameLines } from './control.ts';
+import { emptyFs, type Fs, lockFile, unlockFile } from './fs.ts';
+import type { FtpInput, FtpOutput } from './io.ts';
+import { execute, isAbort } from './session-commands.ts';
+import { type Ctx, endpoint, log, note, type S, say } from './session-context.ts';
+import { firstPassivePort } from './session-data.ts';
+import { endSession } from './session-end.ts';
+import type { FtpServer, Session } from './session-state.ts';
+import { fireDue, nextSessionDeadline } from './session-timers.ts';
+import { onDataInput } from './session-transfer.ts';
+import { sessionGuid } from './w3c.ts';
+
+export type { FtpServer } from './session-state.ts';
+
+export interface Step {
+  readonly server: FtpServer;
+  readonly outputs: readonly FtpOutput[];
+}
+
+/** A server with no sessions. `config` may be partial (see makeConfig); `fs` is the site (empty by default). */
+export function createServer(config: FtpConfigInput | FtpConfig = {}, fs: Fs = emptyFs(0)): FtpServer {
+  const c = makeConfig(config);
+  return {
+    config: c,
+    fs,
+    sessions: {},
+    opened: 0,
+    nextPassivePort: firstPassivePort(c.seed, c.passivePortLow, c.passivePortHigh),
+  };
+}
+
+/** Feeds one input. */
+export function handle(server: FtpServer, input: FtpInput, now: Time): Step {
+  checkTime(now);
+  return transition(server, now, (ctx) => dispatch(ctx, server, input));
+}
+
+/** Fires every timer due at `now`. Harmless when nothing is due (then it returns the same server). */
+export function handleTimeout(server: FtpServer, now: Time): Step {
+  checkTime(now);
+  const due = ordered(server).filter((s) => (nextSessionDeadline(s, server.config) ?? Infinity) <= now);
+  if (due.length === 0) return { server, outputs: [] };
+  return transition(server, now, (ctx) => {
+    for (const base of due) {
+      const s = ctx.server.sessions[base.id];
+      if (s === undefined) continue;
+      if (fireDue(ctx, s)) pump(ctx, s);
+    }
+  });
+}
+
+/** The earliest deadline of any session, or null when no timer runs. */
+export function nextDeadline(server: FtpServer): Time | null {
+  let best: Time | null = null;
+  for (const s of Object.values(server.sessions)) {
+    const at = nextSessionDeadline(s, server.config);
+    if (at !== null && (best === null || at < best)) best = at;
+  }
+  return best;
+}
+
+function transition(server: FtpServer, now: Time, body: (ctx: Ctx) => void): Step {
+  const outputs: FtpOutput[] = [];
+  let fs = server.fs;
+  const next = produce(server, (draft) => {
+    const ctx: Ctx = { config: server.config, now, fs, out: outputs, server: draft };
+    body(ctx);
+    fs = ctx.fs;
+  });
+  if (fs === server.fs) return { server: next, outputs };
+  return { server: Object.freeze({ ...next, fs }), outputs };
+}
+
+function checkTime(now: Time) {
+  if (!Number.isSafeInteger(now) || now < 0)
+    throw new UsageError(`ftp server: now=${now} is not a time (integer ns >= 0)`);
+}
+
+/** Sessions in the order they opened: the order timers fire in when several are due at once. */
+function ordered(server: FtpServer): Session[] {
+  return Object.values(server.sessions).sort((a, b) => a.index - b.index);
+}
+
+function dispatch(ctx: Ctx, base: FtpServer, input: FtpInput) {
+  switch (input.kind) {
+    case 'control-opened':
+      return open(ctx, base, input.session, input.client, input.server);
+    case 'lock':
+      ctx.fs = lockFile(ctx.fs, input.lock);
+      return;
+    case 'unlock':
+      ctx.fs = unlockFile(ctx.fs, input.path, input.owner);
+      return;
+    default:
+  }
+  const s = ctx.server.sessions[input.session];
+  if (s === undefined) {
+    // A late event (see io.ts): the session ended while it was in flight.
+    ctx.out.push({
+      kind: 'note',
+      session: input.session,
+      note: { what: 'ignored', input: input.kind, why: 'no such session (it has ended)' },
+    });
+    return;
+  }
+  switch (input.kind) {
+    case 'control-bytes':
+      return controlBytes(ctx, s, input.bytes);
+    case 'control-peer-closed':
+      // The client closed its side: FTP 7.5 closes the session (RFC 959: QUIT is the polite way).
+      return endSession(ctx, s, { win32: 0, substatus: 0, closeControl: true });
+    case 'control-reset':
+      return endSession(ctx, s, { win32: 10054, substatus: 0, closeControl: false });
+    default:
+      onDataInput(ctx, s, input);
+      if (isAlive(ctx, s)) pump(ctx, s);
+  }
+}
+
+function open(
+  ctx: Ctx,
+  base: FtpServer,
+  id: string,
+  client: { addr: string; port: number },
+  server: { addr: string; port: number },
+) {
+  if (base.sessions[id] !== undefined) {
+    throw new UsageError(
+      `ftp server: control-opened for session ${JSON.stringify(id)}, which is open already`,
+    );
+  }
+  const index = ctx.server.opened++;
+  const session: Session = {
+    id,
+    index,
+    guid: sessionGuid(ctx.config.seed, index),
+    client: endpoint(client),
+    server: endpoint(server),
+    openedAt: ctx.now,
+    lastActivityAt: ctx.now,
+    framer: FRAMER_START,
+    queue: [],
+    login: { state: 'AWAIT-USER' },
+    host: null,
+    root: '/',
+    cwd: '/',
+    type: 'A',
+    utf8: ctx.config.allowUtf8,
+    restOffset: 0,
+    renameFrom: null,
+    nextDataId: 1,
+    data: null,
+    closing: [],
+    busy: null,
+  };
+  ctx.server.sessions[id] = castDraft(session);
+  const s = ctx.server.sessions[id]!;
+  log(ctx, s, { method: 'ControlChannelOpened' });
+  say(ctx, s, 'banner', {
+    message: ctx.config.bannerMessage,
+    suppressDefault: ctx.config.suppressDefaultBanner,
+  });
+}
+
+function isAlive(ctx: Ctx, s: S): boolean {
+  return ctx.server.sessions[s.id] !== undefined;
+}
+
+/**
+ * Control bytes: complete lines run in order; while a command is in progress (a transfer, a PASV waiting)
+ * later lines queue behind it, except an ABOR during a transfer, which overtakes (RFC 959 §4.1.3).
+ * INFERRED: IIS reads the control channel during a transfer; RFC 959 lets a server hold other commands.
+ */
+function controlBytes(ctx: Ctx, s: S, bytes: Uint8Array) {
+  const framed = frameLines(s.framer, bytes, ctx.config.maxLineBytes);
+  s.framer = framed.state;
+  for (const line of framed.lines) {
+    if (!isAlive(ctx, s)) return;
+    if (s.busy === null && s.queue.length === 0) execute(ctx, s, line);
+    else if (s.busy?.kind === 'transfer' && isAbort(ctx, line)) execute(ctx, s, line);
+    else {
+      s.queue.push(line);
+      note(ctx, s, { what: 'queued', line: new TextDecoder('latin1').decode(line.bytes) });
+    }
+  }
+  if (isAlive(ctx, s)) pump(ctx, s);
+}
+
+/** Runs queued lines while no command is in progress. */
+function pump(ctx: Ctx, s: S) {
+  while (isAlive(ctx, s) && s.busy === null && s.queue.length > 0) {
+    const line = s.queue.shift()!;
+    execute(ctx, s, line);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The context of one transition of the FTP server model, and the small verbs every part of a session uses:
+ * write a reply, write a log entry, leave a trace note, change the data channel's state.
+ *
+ * Owns: how outputs are made (reply bytes, W3C entries with the session's fields filled in, the 550 forms).
+ * Leaves out: when they are made (session-*.ts).
+ *
+ * A transition edits an immer draft of the server. Values that leave the transition (outputs) must never be
+ * draft proxies (immer revokes them when the transition ends): endpoints are copied with `endpoint()`, and
+ * everything else put into an output is a string, a number or a Uint8Array (which immer never drafts).
+ */
+
+import type { Draft } from 'immer';
+import type { Endpoint } from '../../sim/tcp/segment.ts';
+import type { Time } from '../../sim/time.ts';
+import type { FtpConfig } from './config.ts';
+import { encodeText } from './control.ts';
+import type { Fs } from './fs.ts';
+import type { FtpOutput, TraceNote } from './io.ts';
+import { formatReply, type Reply, type ReplyArgs, type ReplyName, replyOf } from './replies.ts';
+import { type CommandRef, type DataChannel, type FtpServer, logUser, type Session } from './session-state.ts';
+import type { LogEntry } from './w3c.ts';
+import { SUBSTATUS, WIN32 } from './win32.ts';
+
+export interface Ctx {
+  readonly config: FtpConfig;
+  readonly now: Time;
+  /** The site's file system: read and replaced here, written back to the server when the transition ends. */
+  fs: Fs;
+  readonly out: FtpOutput[];
+  readonly server: Draft<FtpServer>;
+}
+
+export type S = Draft<Session>;
+
+export function endpoint(e: Endpoint): Endpoint {
+  return { addr: e.addr, port: e.port };
+}
+
+/** Writes the reply `name` of the replies table under the configured profile. */
+export function say<N extends ReplyName>(ctx: Ctx, s: S, name: N, ...params: ReplyArgs<N>): Reply {
+  const reply = replyOf(ctx.config.profile, name, ...params);
+  write(ctx, s, reply);
+  return reply;
+}
+
+export function write(ctx: Ctx, s: S, reply: Reply): void {
+  const text = formatReply(reply);
+  ctx.out.push({
+    kind: 'control-write',
+    session: s.id,
+    code: reply.code,
+    text,
+    bytes: encodeText(text, s.utf8),
+  });
+}
+
+export function note(ctx: Ctx, s: S, n: TraceNote): void {
+  ctx.out.push({ kind: 'note', session: s.id, note: n });
+}
+
+/** A log entry of this session; the fields not given are those of a control-channel line. */
+export function log(
+  ctx: Ctx,
+  s: S,
+  e: Pick<LogEntry, 'method'> & Partial<Omit<LogEntry, 'at' | 'session' | 'clientIp' | 'serverIp'>>,
+): void {
+  ctx.out.push({
+    kind: 'log',
+    entry: {
+      at: ctx.now,
+      clientIp: s.client.addr,
+      user: logUser(s),
+      serverIp: s.server.addr,
+      serverPort: s.server.port,
+      uriStem: '',
+      status: '',
+      win32: 0,
+      substatus: 0,
+      fullPath: '',
+      session: s.guid,
+      ...e,
+    },
+  });
+}
+
+/** The one log line of a command, written at its final reply (facts §3.2). */
+export function logCommand(
+  ctx: Ctx,
+  s: S,
+  cmd: CommandRef,
+  code: number,
+  extra: {
+    win32?: number;
+    substatus?: number;
+    fullPath?: string;
+    bytesSent?: number;
+    bytesRecv?: number;
+  } = {},
+): void {
+  log(ctx, s, { method: cmd.verb, uriStem: cmd.arg, status: String(code), ...extra });
+}
+
+/** Final reply of a command and its log line, in that order. */
+export function finish<N extends ReplyName>(
+  ctx: Ctx,
+  s: S,
+  cmd: CommandRef,
+  extra: { win32?: number; substatus?: number; fullPath?: string },
+  name: N,
+  ...params: ReplyArgs<N>
+): void {
+  const reply = say(ctx, s, name, ...params);
+  logCommand(ctx, s, cmd, reply.code, extra);
+}
+
+/**
+ * The substatus of a file-system failure. INFERRED (facts §3.4 lists the numbers, no source maps Win32 codes
+ * to them): 2 "File system denied the access." for ERROR_ACCESS_DENIED, 3 "File system returned an error."
+ * for every other code; the detailed error's "Error details:" line shows this description.
+ */
+export function fsSubstatus(win32: number): number {
+  return win32 === WIN32.ACCESS_DENIED ? SUBSTATUS.FILE_SYSTEM_DENIED : SUBSTATUS.FILE_SYSTEM_ERROR;
+}
+
+/** A client on the server's own address or on loopback: IIS's "local" for detailed errors. */
+export function isLocalClient(s: S): boolean {
+  const a = s.client.addr;
+  return a === s.server.addr || a.startsWith('127.') || a === '::1';
+}
+
+/**
+ * A command failed with a Win32 error: `550 <text> ` to a remote client, the detailed multi-line form to a
+ * local one (config detailedErrors), and the command's log line with the code.
+ */
+export function fail550(ctx: Ctx, s: S, cmd: CommandRef, win32: number, fullPath = ''): void {
+  const substatus = fsSubstatus(win32);
+  const detailed =
+    ctx.config.detailedErrors === 'always' || (ctx.config.detailedErrors === 'local' && isLocalClient(s));
+  if (detailed) say(ctx, s, 'win32ErrorDetailed', { win32, substatus });
+  else say(ctx, s, 'win32Error', { win32 });
+  logCommand(ctx, s, cmd, 550, { win32, substatus, fullPath });
+}
+
+export function dataStateName(d: DataChannel | null): string {
+  return d === null ? 'NONE' : d.state;
+}
+
+/** Replaces the session's data channel and notes the change of state. */
+export function setData(ctx: Ctx, s: S, next: DataChannel | null, id?: number): void {
+  const from = dataStateName(s.data);
+  const to = dataStateName(next);
+  const which = id ?? dataId(next) ?? dataId(s.data) ?? -1;
+  s.data = next as Draft<DataChannel> | null;
+  if (from !== to) note(ctx, s, { what: 'data-state', data: which, from, to });
+}
+
+export function dataId(d: DataChannel | null): number | null {
+  return d !== null && 'id' in d ? d.id : null;
+}

@@ -1,0 +1,34 @@
+/**
+ * The end of an FTP session: QUIT, a timeout, the client closing or resetting the control connection.
+ *
+ * Owns: tearing a session down in one place (its transfer, its data channel, its locks, the control
+ * connection, the ControlChannelClosed line). Leaves out: why (the callers).
+ *
+ * KB 254722 (facts §4.6): losing the control connection aborts a download "by design", citing RFC 959; the
+ * model does the same for every transfer: the data connection is reset and the command is logged with 426.
+ */
+
+import type { Ctx, S } from './session-context.ts';
+import { log } from './session-context.ts';
+import { retireData } from './session-data.ts';
+import { failTransfer } from './session-transfer.ts';
+import { WIN32 } from './win32.ts';
+
+export interface EndStatus {
+  readonly win32: number;
+  readonly substatus: number;
+  /** Write control-close (false when the control connection was reset and is gone already). */
+  readonly closeControl: boolean;
+}
+
+export function endSession(ctx: Ctx, s: S, status: EndStatus): void {
+  if (s.busy?.kind === 'transfer') {
+    // INFERRED: logged as a transfer aborted because the network name is gone (ERROR_NETNAME_DELETED, 64).
+    failTransfer(ctx, s, 'transferAborted', { win32: WIN32.NETNAME_DELETED, substatus: 0 }, { reply: false });
+  }
+  retireData(ctx, s, 'abort', { win32: WIN32.NETNAME_DELETED, substatus: 0 });
+  s.busy = null;
+  if (status.closeControl) ctx.out.push({ kind: 'control-close', session: s.id });
+  log(ctx, s, { method: 'ControlChannelClosed', win32: status.win32, substatus: status.substatus });
+  delete ctx.server.sessions[s.id];
+}

@@ -1,0 +1,159 @@
+/**
+ * The timers of an FTP session, as data: each deadline is computed from the session's fields, so none can be
+ * left behind when the state changes, and `fireDue` is harmless when nothing is due.
+ *
+ * Owns: which timer runs in which state, its deadline, what it does when it fires, and the substatus it logs
+ * (connections settings, facts §4.1; substatus numbers, facts §3.4). Leaves out: the clock (the driver's).
+ *
+ * Timer                when it runs                               deadline                          on firing
+ * unauthenticated      not logged in                              opened + unauthenticatedTimeout   421, close (16)
+ * control-idle         no transfer in progress                    last activity + controlTimeout    421, close (14)
+ * data-open            a transfer waits for its data connection   command + dataChannelTimeout      425 (15)
+ * data-idle            a transfer moves bytes                     last byte moved + dataTimeout     425 (15)
+ *                      an open connection no command has claimed  opened + dataChannelTimeout       close (15)
+ * min-bandwidth        a transfer has moved a byte                see `bandwidthDeadline`           425 (50)
+ * passive-wait         pasvWait 'reply': PASV waits for the close command + dataChannelTimeout      425 (15)
+ * close-wait           iis6: 226 waits for the close handshake    close + dataChannelTimeout        RST, 226
+ *
+ * INFERRED (facts §8, "421 on idle timeout" unknown for 7.5): every timeout logs Win32 121
+ * (ERROR_SEM_TIMEOUT, "commonly seen on timeouts", facts §3.3) with its substatus.
+ */
+
+import { assertNever } from '../../sim/errors.ts';
+import { SECOND, type Time } from '../../sim/time.ts';
+import type { FtpConfig } from './config.ts';
+import type { TimerName } from './io.ts';
+import { type Ctx, finish, log, note, type S, say } from './session-context.ts';
+import { closeEstablished } from './session-data.ts';
+import { endSession } from './session-end.ts';
+import type { Session, Transfer } from './session-state.ts';
+import { complete226, failTransfer } from './session-transfer.ts';
+import { SUBSTATUS, WIN32 } from './win32.ts';
+
+export interface Deadline {
+  readonly at: Time;
+  readonly timer: TimerName;
+}
+
+/**
+ * The minimum-bandwidth deadline. INFERRED (facts §4.1 gives the setting, not the measure): the average rate
+ * since the transfer's first byte must stay at or above minBytesPerSecond, judged only once the transfer has
+ * run one dataChannelTimeout since that byte (so a short pause at the start is not a failure, and a transfer
+ * that never moves a byte is the data-idle timer's, substatus 15). With `moved` bytes the rate falls below the
+ * minimum at first + moved/min seconds.
+ */
+export function bandwidthDeadline(t: Transfer, config: FtpConfig): Time | null {
+  if (config.minBytesPerSecond === 0 || t.firstByteAt === null) return null;
+  const byRate = Math.ceil((t.moved * SECOND) / config.minBytesPerSecond);
+  return t.firstByteAt + Math.max(config.dataChannelTimeout, byRate);
+}
+
+/** The session's running timers, earliest first (ties in the order of the table above). */
+export function deadlines(s: Session, config: FtpConfig): Deadline[] {
+  const out: Deadline[] = [];
+  if (s.login.state !== 'LOGGED-IN')
+    out.push({ at: s.openedAt + config.unauthenticatedTimeout, timer: 'unauthenticated' });
+  const b = s.busy;
+  if (b?.kind !== 'transfer')
+    out.push({ at: s.lastActivityAt + config.controlChannelTimeout, timer: 'control-idle' });
+  if (b?.kind === 'transfer') {
+    switch (b.phase) {
+      case 'WAIT-DATA':
+        out.push({ at: b.since + config.dataChannelTimeout, timer: 'data-open' });
+        break;
+      case 'SENDING':
+      case 'RECEIVING': {
+        out.push({ at: b.lastActivityAt + config.dataChannelTimeout, timer: 'data-idle' });
+        const bw = bandwidthDeadline(b, config);
+        if (bw !== null) out.push({ at: bw, timer: 'min-bandwidth' });
+        break;
+      }
+      case 'WAIT-CLOSE':
+        out.push({ at: b.lastActivityAt + config.dataChannelTimeout, timer: 'close-wait' });
+        break;
+    }
+  } else if (b?.kind === 'passive' && b.phase === 'WAIT-PREVIOUS') {
+    out.push({ at: b.since + config.dataChannelTimeout, timer: 'passive-wait' });
+  }
+  if (b === null && s.data?.state === 'ESTABLISHED') {
+    out.push({ at: s.data.since + config.dataChannelTimeout, timer: 'data-idle' });
+  }
+  return out.sort((x, y) => x.at - y.at);
+}
+
+export function nextSessionDeadline(s: Session, config: FtpConfig): Time | null {
+  const all = deadlines(s, config);
+  return all.length === 0 ? null : all[0]!.at;
+}
+
+/** Fires every timer of the session due at `ctx.now`, earliest first. Returns false once the session ended. */
+export function fireDue(ctx: Ctx, s: S): boolean {
+  // Each firing removes its own deadline (it changes the state the deadline is computed from), so this ends.
+  for (;;) {
+    const due = deadlines(s as Session, ctx.config)[0];
+    if (due === undefined || due.at > ctx.now) return true;
+    note(ctx, s, { what: 'timer', timer: due.timer });
+    if (!fire(ctx, s, due.timer)) return false;
+  }
+}
+
+const TIMEOUT = WIN32.SEM_TIMEOUT;
+
+function fire(ctx: Ctx, s: S, timer: TimerName): boolean {
+  const c = ctx.config;
+  switch (timer) {
+    case 'unauthenticated':
+      say(ctx, s, 'timeout', { seconds: Math.round(c.unauthenticatedTimeout / SECOND) });
+      endSession(ctx, s, { win32: TIMEOUT, substatus: SUBSTATUS.NEW_CONNECTION_TIMEOUT, closeControl: true });
+      return false;
+    case 'control-idle':
+      say(ctx, s, 'timeout', { seconds: Math.round(c.controlChannelTimeout / SECOND) });
+      endSession(ctx, s, { win32: TIMEOUT, substatus: SUBSTATUS.CONTROL_TIMEOUT, closeControl: true });
+      return false;
+    case 'data-open':
+      // facts §1: a passive client that never connects, an active connect that never completes → 425.
+      failTransfer(ctx, s, 'cannotOpen', { win32: TIMEOUT, substatus: SUBSTATUS.DATA_TIMEOUT });
+      return true;
+    case 'data-idle':
+      if (s.busy?.kind === 'transfer') {
+        failTransfer(ctx, s, 'dataTimedOut', { win32: TIMEOUT, substatus: SUBSTATUS.DATA_TIMEOUT });
+      } else {
+        // An open connection no command used: "will only disconnect the data channel" (facts §4.1).
+        closeEstablished(ctx, s, { win32: TIMEOUT, substatus: SUBSTATUS.DATA_TIMEOUT });
+      }
+      return true;
+    case 'min-bandwidth':
+      failTransfer(ctx, s, 'minBandwidth', { win32: TIMEOUT, substatus: SUBSTATUS.MIN_BANDWIDTH });
+      return true;
+    case 'passive-wait': {
+      const b = s.busy;
+      s.busy = null;
+      if (b?.kind === 'passive') {
+        finish(ctx, s, b.cmd, { win32: TIMEOUT, substatus: SUBSTATUS.DATA_TIMEOUT }, 'cannotOpen');
+      }
+      return true;
+    }
+    case 'close-wait': {
+      // INFERRED: IIS 6 would not wait for ever: the connection is reset and the transfer, whose bytes were
+      // all sent, is reported complete.
+      const b = s.busy;
+      if (b?.kind !== 'transfer') return true;
+      const id = b.closingId;
+      const conn = s.closing.find((x) => x.id === id);
+      s.closing = s.closing.filter((x) => x.id !== id);
+      if (id !== null) ctx.out.push({ kind: 'data-abort', session: s.id, data: id });
+      if (conn) {
+        log(ctx, s, {
+          method: 'DataChannelClosed',
+          serverPort: conn.port,
+          win32: TIMEOUT,
+          substatus: SUBSTATUS.DATA_TIMEOUT,
+        });
+      }
+      complete226(ctx, s, b);
+      return true;
+    }
+    default:
+      return assertNever(timer, 'timer');
+  }
+}

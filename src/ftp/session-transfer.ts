@@ -1,0 +1,536 @@
+/**
+ * Transfers of one FTP session: LIST, NLST, RETR, STOR, APPE, STOU and ABOR, and the life of a transfer on
+ * its data connection, as FTP 7.5 runs it (KB 2505047): 125 when the data connection is already established
+ * when the command is processed, else 150; a download ends with FIN and an immediate 226; an upload ends
+ * when the client's FIN has arrived and the bytes are stored.
+ *
+ * Owns: the transfer commands, the 1xx decision (both profiles), sending under flow control, receiving,
+ * finishing and failing a transfer, upload locks, the routing of data-connection events. Leaves out: the
+ * channel's own states (session-data.ts) and the timers (session-timers.ts), which call `failTransfer`.
+ *
+ * Not modelled: TYPE A conversion (INFERRED: IIS stores and sends files byte for byte; on Windows text files
+ * already hold CRLF, so SIZE and RETR agree), MODE B/C, STRU R/P.
+ */
+
+import { assertNever } from '../../sim/errors.ts';
+import { encodeText } from './control.ts';
+import {
+  clientPath,
+  EXTERNAL,
+  type FsResult,
+  lockActive,
+  lockFile,
+  pathKey,
+  readFile,
+  resolvePath,
+  stat,
+  unlockFile,
+  writeFile,
+} from './fs.ts';
+import type { FtpInput } from './io.ts';
+import { listLines, nlstLines } from './listing.ts';
+import { type Ctx, fail550, finish, log, logCommand, note, type S, say, setData } from './session-context.ts';
+import {
+  closeEstablished,
+  type DataEvent,
+  onAccepted,
+  onConnected,
+  onConnectFailed,
+  onListenFailed,
+  onListening,
+  onPreviousClosed,
+  retireData,
+  startListening,
+} from './session-data.ts';
+import {
+  appendChunk,
+  type CommandRef,
+  dataMode,
+  joinChunks,
+  type Transfer,
+  type TransferOp,
+} from './session-state.ts';
+import { SUBSTATUS, WIN32 } from './win32.ts';
+
+const EMPTY = new Uint8Array(0);
+
+type Prepared =
+  | {
+      readonly ok: true;
+      readonly payload: Uint8Array;
+      readonly fullPath: string;
+      readonly name: string | null;
+    }
+  | {
+      readonly ok: true;
+      readonly payload: null;
+      readonly target: string;
+      readonly writeAt: number;
+      readonly fullPath: string;
+      readonly name: string;
+    }
+  | { readonly ok: false };
+
+/** LIST NLST RETR STOR APPE STOU. */
+export function transferCommand(ctx: Ctx, s: S, cmd: CommandRef, op: TransferOp) {
+  const restOffset = s.restOffset;
+  s.restOffset = 0; // REST applies to the next command only
+  const prep = prepare(ctx, s, cmd, op, restOffset);
+  if (!prep.ok) return;
+  const d = s.data;
+  if (d === null) return finish(ctx, s, cmd, { fullPath: prep.fullPath }, 'cannotOpen');
+  if (d.state === 'FAILED') {
+    // The channel already failed (a reset low-port or foreign connection, a refused connect, or FTP 7.5's
+    // active low port, Win32 87): nothing is about to open, so the command fails at once (INFERRED).
+    setData(ctx, s, null);
+    return finish(ctx, s, cmd, { fullPath: prep.fullPath, win32: d.win32 }, 'cannotOpen');
+  }
+  const upload = prep.payload === null;
+  const binary = s.type === 'I' && (op === 'RETR' || upload);
+  let preliminary: 'alreadyOpen' | 'opening';
+  if (ctx.config.profile === 'ftp75') {
+    // KB 2505047: FTP 7.5's reply depends only on whether the data connection is already established.
+    preliminary = d.state === 'ESTABLISHED' ? 'alreadyOpen' : 'opening';
+  } else if (upload) {
+    // KB 2505047: earlier IIS answered APPE/STOU/STOR with 125 in passive mode and 150 in active mode.
+    preliminary = dataMode(d) === 'passive' ? 'alreadyOpen' : 'opening';
+  } else {
+    // INFERRED (facts §6b): for LIST, NLST and RETR IIS 6 sends 150 in both modes; the ftp.microsoft.com
+    // transcript shows `150 Opening ASCII mode data connection for /bin/ls.` and no source shows a 125 there.
+    preliminary = 'opening';
+  }
+  if (preliminary === 'alreadyOpen') say(ctx, s, 'alreadyOpen');
+  else {
+    const size = op === 'RETR' && prep.payload !== null ? prep.payload.length : null;
+    say(ctx, s, 'opening', { binary, name: prep.name, size });
+  }
+  if (d.state === 'PORT-SET') {
+    // facts §6b: IIS 6 opens the active data connection on the transfer command, after the 150.
+    const id = s.nextDataId++;
+    const local = { addr: s.server.addr, port: ctx.config.activeDataPort };
+    const remote = { addr: d.remote.addr, port: d.remote.port };
+    ctx.out.push({ kind: 'data-connect', session: s.id, data: id, local, remote });
+    setData(ctx, s, { state: 'CONNECTING', id, port: local.port, remote });
+  }
+  if (prep.payload === null) {
+    // An upload in progress holds its file (fileHandling allowReadUploadsInProgress=false, facts §4.3).
+    ctx.fs = lockFile(ctx.fs, { path: prep.target, from: ctx.now, until: null, owner: s.guid });
+  }
+  s.busy = {
+    kind: 'transfer',
+    cmd,
+    op,
+    phase: 'WAIT-DATA',
+    fullPath: prep.fullPath,
+    target: prep.payload === null ? prep.target : null,
+    writeAt: prep.payload === null ? prep.writeAt : 0,
+    since: ctx.now,
+    payload: prep.payload,
+    sent: 0,
+    awaitingDrain: false,
+    received: null,
+    moved: 0,
+    firstByteAt: null,
+    lastActivityAt: ctx.now,
+    closingId: null,
+  };
+  if (s.data?.state === 'ESTABLISHED') begin(ctx, s);
+}
+
+/** What the command transfers, or its 5xx reply (already sent) when it cannot. */
+function prepare(ctx: Ctx, s: S, cmd: CommandRef, op: TransferOp, restOffset: number): Prepared {
+  const failed = (win32: number, fullPath = ''): Prepared => {
+    fail550(ctx, s, cmd, win32, fullPath);
+    return { ok: false };
+  };
+  switch (op) {
+    case 'LIST':
+    case 'NLST': {
+      const { options, path: typed } = splitListArgs(cmd.arg);
+      const r = resolvePath(s.cwd, typed, s.root, { wildcards: true });
+      if (!r.ok) return failed(r.win32);
+      const fullPath = clientPath(r.value, s.root);
+      const opts = {
+        epochMs: ctx.config.epochMs,
+        longDate: ctx.config.longDate,
+        style: ctx.config.listingStyle,
+      };
+      const text =
+        op === 'LIST'
+          ? listLines(ctx.fs, r.value, options, ctx.config.listingStyle, ctx.now, opts)
+          : nlstLines(ctx.fs, r.value, typed, options, ctx.config.profile, ctx.now, opts);
+      if (!text.ok) return failed(text.win32, fullPath);
+      // IIS 6 named the listing `/bin/ls` in its 150 (facts §1, VERIFIED), a wu-ftpd heritage.
+      return { ok: true, payload: encodeText(text.value, s.utf8), fullPath, name: '/bin/ls' };
+    }
+    case 'RETR': {
+      if (cmd.arg === '') return badParameters(ctx, s, cmd);
+      const r = resolvePath(s.cwd, cmd.arg, s.root);
+      if (!r.ok) return failed(r.win32);
+      const fullPath = clientPath(r.value, s.root);
+      const read = readForDownload(ctx, s, r.value);
+      if (!read.ok) return failed(read.win32, fullPath);
+      // facts §1 (FluentFTP #638): RETR after a REST beyond the end of the file → 550, Win32 87.
+      if (restOffset > read.value.length) return failed(WIN32.INVALID_PARAMETER, fullPath);
+      return { ok: true, payload: read.value.subarray(restOffset), fullPath, name: cmd.arg };
+    }
+    case 'STOR':
+    case 'APPE':
+    case 'STOU': {
+      if (cmd.arg === '' && op !== 'STOU') return badParameters(ctx, s, cmd);
+      const target = op === 'STOU' ? uniqueTarget(ctx, s, cmd.arg) : resolvePath(s.cwd, cmd.arg, s.root);
+      if (!target.ok) return failed(target.win32);
+      const fullPath = clientPath(target.value, s.root);
+      // A dry run of the write gives the error the real one would (missing folder 3, a directory or a
+      // read-only file 5, a file held open by another process or session 32) before any data moves.
+      const dry = writeFile(ctx.fs, target.value, EMPTY, ctx.now, 'append', s.guid);
+      if (!dry.ok) return failed(dry.win32, fullPath);
+      const old = stat(ctx.fs, target.value);
+      const oldSize = old?.kind === 'file' ? old.data.length : 0;
+      if (op === 'STOR' && restOffset > oldSize) return failed(WIN32.INVALID_PARAMETER, fullPath);
+      const writeAt = op === 'STOR' ? restOffset : op === 'APPE' ? oldSize : 0;
+      return { ok: true, payload: null, target: target.value, writeAt, fullPath, name: cmd.arg };
+    }
+    default:
+      return assertNever(op, 'transfer command');
+  }
+}
+
+function badParameters(ctx: Ctx, s: S, cmd: CommandRef): Prepared {
+  finish(ctx, s, cmd, {}, 'badParameters');
+  return { ok: false };
+}
+
+/**
+ * The flags and the path of a LIST/NLST argument: leading words that begin with '-' are ls-style options
+ * (facts §1: `LIST -alr` is accepted), the rest, spaces included, is the path.
+ */
+export function splitListArgs(arg: string): { options: string; path: string } {
+  const m = /^((?:-\S*(?: +|$))*)(.*)$/s.exec(arg)!;
+  return { options: m[1]!.trim(), path: m[2]! };
+}
+
+/**
+ * The file RETR reads. With fileHandling allowReadUploadsInProgress=false (default) a file another session is
+ * uploading is held open and the read fails with 32, like one open in another process (KB 2505047); with true,
+ * only other processes' locks count.
+ */
+function readForDownload(ctx: Ctx, s: S, path: string): FsResult<Uint8Array> {
+  if (!ctx.config.allowReadUploadsInProgress) return readFile(ctx.fs, path, ctx.now, s.guid);
+  const key = pathKey(path);
+  const external = ctx.fs.locks.some(
+    (l) => l.owner === EXTERNAL && lockActive(l, ctx.now) && pathKey(l.path) === key,
+  );
+  if (external) return { ok: false, win32: WIN32.SHARING_VIOLATION };
+  const fsNoLocks = { ...ctx.fs, locks: [] };
+  return readFile(fsNoLocks, path, ctx.now, s.guid);
+}
+
+/**
+ * STOU's file name. INFERRED (facts §1: STOU "not observed on IIS"): the name given, when it is free; else the
+ * name (or 'STOU' without one) followed by '.1', '.2', ..., the first that is free. Deterministic, and a
+ * listing shows where the file went.
+ */
+function uniqueTarget(ctx: Ctx, s: S, arg: string): FsResult<string> {
+  const base = resolvePath(s.cwd, arg === '' ? 'STOU' : arg, s.root);
+  if (!base.ok) return base;
+  if (arg !== '' && stat(ctx.fs, base.value) === undefined) return base;
+  for (let k = 1; ; k++) {
+    const candidate = `${base.value}.${k}`;
+    if (stat(ctx.fs, candidate) === undefined) return { ok: true, value: candidate };
+  }
+}
+
+// ---- the transfer on its connection ----------------------------------------------------------------------
+
+function transferOf(s: S): Transfer | null {
+  return s.busy?.kind === 'transfer' ? (s.busy as Transfer) : null;
+}
+
+/** The data connection is up and a transfer waits for it: start moving bytes. */
+function begin(ctx: Ctx, s: S) {
+  const t = s.busy;
+  const d = s.data;
+  if (t?.kind !== 'transfer' || t.phase !== 'WAIT-DATA' || d?.state !== 'ESTABLISHED') return;
+  t.lastActivityAt = ctx.now;
+  if (t.payload !== null) {
+    t.phase = 'SENDING';
+    sendMore(ctx, s);
+    return;
+  }
+  t.phase = 'RECEIVING';
+  if (d.earlyBytes > 0) {
+    // Bytes the client sent before the command was processed are the start of the upload.
+    t.received = d.early;
+    t.moved = d.earlyBytes;
+    t.firstByteAt = d.since;
+    d.early = null;
+    d.earlyBytes = 0;
+  }
+  if (d.peerClosed) completeUpload(ctx, s);
+}
+
+/** Hands the driver the next chunk; the last chunk is followed at once by the close and the 226. */
+function sendMore(ctx: Ctx, s: S) {
+  const t = s.busy;
+  const d = s.data;
+  if (t?.kind !== 'transfer' || t.payload === null || d?.state !== 'ESTABLISHED') return;
+  const left = t.payload.length - t.sent;
+  if (left > 0) {
+    const n = Math.min(left, ctx.config.sendChunkBytes);
+    ctx.out.push({
+      kind: 'data-send',
+      session: s.id,
+      data: d.id,
+      bytes: t.payload.subarray(t.sent, t.sent + n),
+    });
+    t.sent += n;
+    t.firstByteAt ??= ctx.now;
+    if (t.sent < t.payload.length) {
+      t.awaitingDrain = true;
+      return;
+    }
+  }
+  completeDownload(ctx, s);
+}
+
+/**
+ * KB 2505047: "The 226 Transfer Complete response returns as the response of the LIST and RETR commands to
+ * the control connection before the handshake to disconnect the data connection finishes": FIN, then 226 in
+ * the same step. IIS 6 (facts §6b): the 226 waits for the close handshake (data-closed).
+ */
+function completeDownload(ctx: Ctx, s: S) {
+  const t = transferOf(s)!;
+  const id = closeEstablished(ctx, s);
+  if (ctx.config.profile === 'iis6') return waitClose(s, id, ctx);
+  complete226(ctx, s, t);
+}
+
+/** The client's FIN ended an upload: store the bytes, close our side, then 226 (FTP 7.5) or wait (IIS 6). */
+function completeUpload(ctx: Ctx, s: S) {
+  const t = transferOf(s)!;
+  const bytes = joinChunks(t.received, t.moved);
+  ctx.fs = unlockFile(ctx.fs, t.target!, s.guid);
+  const stored = store(ctx, t, bytes);
+  const id = closeEstablished(ctx, s);
+  if (!stored.ok) {
+    s.busy = null;
+    s.lastActivityAt = ctx.now;
+    return fail550(ctx, s, t.cmd, stored.win32, t.fullPath);
+  }
+  ctx.fs = stored.value;
+  if (ctx.config.profile === 'iis6') return waitClose(s, id, ctx);
+  complete226(ctx, s, t);
+}
+
+function store(ctx: Ctx, t: Transfer, bytes: Uint8Array) {
+  const path = t.target!;
+  if (t.op === 'APPE') return writeFile(ctx.fs, path, bytes, ctx.now, 'append');
+  if (t.writeAt === 0) return writeFile(ctx.fs, path, bytes, ctx.now, 'create');
+  // STOR after REST n: the first n bytes of the old file, then the new ones (RFC 3659 §5 REST STREAM).
+  const old = stat(ctx.fs, path);
+  const prefix = old?.kind === 'file' ? old.data.subarray(0, t.writeAt) : EMPTY;
+  const joined = new Uint8Array(prefix.length + bytes.length);
+  joined.set(prefix, 0);
+  joined.set(bytes, prefix.length);
+  return writeFile(ctx.fs, path, joined, ctx.now, 'create');
+}
+
+function waitClose(s: S, id: number, ctx: Ctx) {
+  const t = s.busy;
+  if (t?.kind !== 'transfer') return;
+  t.phase = 'WAIT-CLOSE';
+  t.closingId = id;
+  t.lastActivityAt = ctx.now;
+}
+
+/** The transfer succeeded: 226 and the command's log line (after its DataChannelClosed). */
+export function complete226(ctx: Ctx, s: S, t: Transfer) {
+  s.busy = null;
+  s.lastActivityAt = ctx.now;
+  say(ctx, s, 'transferComplete');
+  logCommand(ctx, s, t.cmd, 226, { fullPath: t.fullPath, ...byteCounts(t) });
+}
+
+function byteCounts(t: Transfer): { bytesSent?: number; bytesRecv?: number } {
+  return t.payload !== null ? { bytesSent: t.sent } : { bytesRecv: t.moved };
+}
+
+export type FailReason = 'cannotOpen' | 'dataTimedOut' | 'minBandwidth' | 'transferAborted';
+
+/**
+ * Ends the transfer in progress with an error reply: the data channel is aborted (RST) unless the peer already
+ * tore it down, the upload's lock is released (and its bytes kept only with keepPartialUploads), the reply and
+ * the command's log line go out.
+ */
+export function failTransfer(
+  ctx: Ctx,
+  s: S,
+  reason: FailReason,
+  status: { win32: number; substatus: number },
+  opts: { peerGone?: boolean; reply?: boolean } = {},
+) {
+  const t = transferOf(s);
+  if (t === null) return;
+  const d = s.data;
+  if (d?.state === 'ESTABLISHED' && opts.peerGone) {
+    log(ctx, s, { method: 'DataChannelClosed', serverPort: d.port, ...status });
+    setData(ctx, s, null);
+  } else {
+    retireData(ctx, s, 'abort', status);
+  }
+  if (t.target !== null) {
+    ctx.fs = unlockFile(ctx.fs, t.target, s.guid);
+    // fileHandling keepPartialUploads (default false, facts §4.3): a failed upload leaves nothing behind.
+    if (ctx.config.keepPartialUploads && t.moved > 0) {
+      const kept = store(ctx, t, joinChunks(t.received, t.moved));
+      if (kept.ok) ctx.fs = kept.value;
+    }
+  }
+  s.busy = null;
+  s.lastActivityAt = ctx.now;
+  const code = reason === 'transferAborted' ? 426 : 425;
+  if (opts.reply !== false) say(ctx, s, reason);
+  logCommand(ctx, s, t.cmd, code, { ...status, fullPath: t.fullPath, ...byteCounts(t) });
+}
+
+/**
+ * ABOR (RFC 959 §4.1.3): a transfer in progress is aborted with 426 and the ABOR answered 225 (IIS answers
+ * 225 where the RFC has 226, facts §1); with nothing in progress the data connection is closed and ABOR gets
+ * 225 alone.
+ */
+export function abortCommand(ctx: Ctx, s: S, cmd: CommandRef) {
+  const t = transferOf(s);
+  if (t?.phase === 'WAIT-CLOSE') {
+    // iis6: the transfer is complete and only its close handshake is pending: cut it and report success.
+    ctx.out.push({ kind: 'data-abort', session: s.id, data: t.closingId! });
+    s.closing = s.closing.filter((c) => c.id !== t.closingId);
+    complete226(ctx, s, t);
+  } else if (t !== null) {
+    failTransfer(ctx, s, 'transferAborted', { win32: WIN32.OPERATION_ABORTED, substatus: SUBSTATUS.ABOR });
+  } else {
+    retireData(ctx, s, 'close');
+  }
+  finish(ctx, s, cmd, {}, 'aborOk');
+}
+
+// ---- driver events on data connections ------------------------------------------------------------------
+
+type DataInput = Extract<FtpInput, { data: number }>;
+
+/** Routes a data-connection event to the channel and then to the transfer that waits on it. */
+export function onDataInput(ctx: Ctx, s: S, input: DataInput) {
+  switch (input.kind) {
+    case 'data-listening':
+      return onListening(ctx, s, input.data);
+    case 'data-listen-failed':
+      return onListenFailed(ctx, s, input.data);
+    case 'data-accepted':
+      return afterChannelEvent(ctx, s, onAccepted(ctx, s, input.data, input.remote));
+    case 'data-connected':
+      return afterChannelEvent(ctx, s, onConnected(ctx, s, input.data));
+    case 'data-connect-failed':
+      return afterChannelEvent(ctx, s, onConnectFailed(ctx, s, input.data, input.reason));
+    case 'data-bytes':
+      return onBytes(ctx, s, input.data, input.bytes);
+    case 'data-drained':
+      return onDrained(ctx, s, input.data);
+    case 'data-peer-closed':
+      return onPeerClosed(ctx, s, input.data);
+    case 'data-closed':
+    case 'data-reset':
+      return onGone(ctx, s, input.data, input.kind);
+    default:
+      return assertNever(input, 'data input');
+  }
+}
+
+/** The channel became established or failed: a transfer waiting for it starts or fails. */
+function afterChannelEvent(ctx: Ctx, s: S, ev: DataEvent) {
+  const t = transferOf(s);
+  if (t?.phase !== 'WAIT-DATA') return;
+  if (ev === 'established') return begin(ctx, s);
+  const d = s.data;
+  if (ev === 'failed' && d?.state === 'FAILED') {
+    failTransfer(ctx, s, 'cannotOpen', { win32: d.win32, substatus: 0 });
+  }
+}
+
+function onBytes(ctx: Ctx, s: S, id: number, bytes: Uint8Array) {
+  const d = s.data;
+  if (d?.state !== 'ESTABLISHED' || d.id !== id) {
+    return note(ctx, s, {
+      what: 'ignored',
+      input: 'data-bytes',
+      why: `data ${id} is not the open connection`,
+    });
+  }
+  const t = s.busy;
+  if (t?.kind === 'transfer' && t.phase === 'RECEIVING') {
+    t.received = appendChunk(t.received, bytes);
+    t.moved += bytes.length;
+    t.firstByteAt ??= ctx.now;
+    t.lastActivityAt = ctx.now;
+  } else if (t?.kind !== 'transfer') {
+    d.early = appendChunk(d.early, bytes);
+    d.earlyBytes += bytes.length;
+  } else {
+    note(ctx, s, { what: 'ignored', input: 'data-bytes', why: 'the client sent bytes during a download' });
+  }
+}
+
+function onDrained(ctx: Ctx, s: S, id: number) {
+  const t = s.busy;
+  const d = s.data;
+  if (t?.kind !== 'transfer' || t.phase !== 'SENDING' || !t.awaitingDrain || d?.state !== 'ESTABLISHED')
+    return;
+  if (d.id !== id) return;
+  t.awaitingDrain = false;
+  t.moved = t.sent;
+  t.lastActivityAt = ctx.now;
+  sendMore(ctx, s);
+}
+
+function onPeerClosed(ctx: Ctx, s: S, id: number) {
+  const d = s.data;
+  if (d?.state !== 'ESTABLISHED' || d.id !== id) return; // a closing connection: its close goes on
+  const t = s.busy;
+  if (t?.kind === 'transfer' && t.phase === 'RECEIVING') return completeUpload(ctx, s);
+  // A download goes on after the client's FIN (a half-close is legal); an idle connection remembers it.
+  d.peerClosed = true;
+}
+
+function onGone(ctx: Ctx, s: S, id: number, kind: 'data-closed' | 'data-reset') {
+  if (s.closing.some((c) => c.id === id)) {
+    const t = transferOf(s);
+    if (t?.phase === 'WAIT-CLOSE' && t.closingId === id) {
+      // IIS 6: the close handshake is done; now the 226 (facts §6b).
+      s.closing = s.closing.filter((c) => c.id !== id);
+      return complete226(ctx, s, t);
+    }
+    afterChannelEvent(ctx, s, onPreviousClosed(ctx, s, id));
+    const busy = s.busy;
+    if (busy?.kind === 'passive' && busy.phase === 'WAIT-PREVIOUS' && s.closing.length === 0) {
+      startListening(ctx, s, busy.cmd, busy.extended);
+    }
+    return;
+  }
+  const d = s.data;
+  if (d?.state === 'ESTABLISHED' && d.id === id) {
+    const status = { win32: WIN32.WSAECONNRESET, substatus: SUBSTATUS.DATA_ABORTED_BY_CLIENT };
+    const t = transferOf(s);
+    if (t !== null && (t.phase === 'SENDING' || t.phase === 'RECEIVING')) {
+      return failTransfer(ctx, s, 'transferAborted', status, { peerGone: true });
+    }
+    log(ctx, s, { method: 'DataChannelClosed', serverPort: d.port, ...status });
+    return setData(ctx, s, { state: 'FAILED', win32: WIN32.WSAECONNRESET }, id);
+  }
+  if (d?.state === 'LISTENING' && d.id === id && d.waiting !== null) {
+    s.data = { ...d, waiting: null }; // the connection kept aside while held went away
+    return;
+  }
+  if (d?.state === 'CONNECTING' && d.id === id) {
+    return afterChannelEvent(ctx, s, onConnectFailed(ctx, s, id, 'refused'));
+  }
+  note(ctx, s, { what: 'ignored', input: kind, why: `data ${id} is not known` });
+}
