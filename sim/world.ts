@@ -170,6 +170,16 @@ export class World {
     return this.handlers.has(kind);
   }
 
+  /**
+   * Runs the handler of `kind` at once, inside the current step: how one model calls another synchronously
+   * (the socket layer delivering an event to an application) without a global registry.
+   */
+  call(kind: string, data: unknown): void {
+    const handler = this.handlers.get(kind);
+    if (handler === undefined) throw new InvariantError(`no handler for '${kind}'`);
+    handler(this, data, { at: this.clock, seq: -1, kind, data });
+  }
+
   /** Schedules an event at an absolute time (>= now). Returns its sequence number. */
   schedule(at: Time, kind: string, data?: unknown): number {
     if (!(at >= this.clock) || !Number.isSafeInteger(at)) {

@@ -1,0 +1,225 @@
+/**
+ * The network: hosts with IPv4 addresses, directed paths between them, scripted fault rules, and the
+ * carrying of segments from one host's interface to another's. This file owns the configuration and the
+ * wire (send a segment, apply the faults, run the path, deliver it as an event); sockets.ts owns what
+ * happens when a segment reaches a host (listeners, connections, the TCP machines, application events).
+ *
+ * State in the world, all immutable values:
+ * - `net:config`  NetConfig: hosts, paths, rules (never changes after install);
+ * - `net:faults`  counts used by rules with a `count`;  `net:held` segments kept by 'hold' rules;
+ * - `path:A>B`    the state of the path direction from host A to host B.
+ *
+ * Trace entries: 'seg-send' when a segment leaves a host's interface, 'seg-recv' when one arrives at a
+ * host's interface, 'seg-drop' when the network loses one (path loss, queue, MTU, a fault rule),
+ * 'seg-hold' and 'seg-release' for held segments. A pcap of host H is the 'seg-send' entries of H and the
+ * 'seg-recv' entries of H, in trace order.
+ */
+
+import { UsageError } from '../errors.ts';
+import type { Segment } from '../tcp/segment.ts';
+import type { World } from '../world.ts';
+import { applyFaults, type FaultRule, type FaultState, NO_FAULTS_USED } from './faults.ts';
+import { type HoldState, hold, releaseDue, releaseRule } from './fault-hold.ts';
+import { DEFAULT_PATH, IDLE_PATH, type PathConfig, type PathDrop, type PathState, transmit } from './path.ts';
+import { ipLength } from '../pcap/wire.ts';
+
+export interface HostConfig {
+  readonly name: string;
+  /** Dotted IPv4 address. */
+  readonly addr: string;
+}
+
+export interface NetConfig {
+  readonly hosts: ReadonlyMap<string, HostConfig>;
+  /** Host name by address. */
+  readonly byAddr: ReadonlyMap<string, string>;
+  /** Directed paths, by 'A>B'. A pair without an entry uses `defaultPath`. */
+  readonly paths: ReadonlyMap<string, PathConfig>;
+  readonly defaultPath: PathConfig;
+  readonly faults: readonly FaultRule[];
+}
+
+export interface NetSpec {
+  readonly hosts: readonly HostConfig[];
+  /** Each entry is one direction; use both directions for a symmetric path. */
+  readonly paths?: ReadonlyArray<{ readonly from: string; readonly to: string; readonly config: PathConfig }>;
+  readonly defaultPath?: PathConfig;
+  readonly faults?: readonly FaultRule[];
+}
+
+/** Where a segment goes and which connection (if known) sent it; what the trace and the pcap need. */
+export interface Wired {
+  readonly seg: Segment;
+  readonly from: string;
+  readonly to: string;
+  /** Name of the sending connection, or '' for a segment no connection owns (a closed-port RST). */
+  readonly conn: string;
+}
+
+declare module '../trace.ts' {
+  interface TraceKinds {
+    'seg-send': { readonly seg: Segment; readonly conn: string; readonly to: string };
+    'seg-recv': { readonly seg: Segment; readonly conn: string; readonly from: string };
+    'seg-drop': {
+      readonly seg: Segment;
+      readonly conn: string;
+      readonly to: string;
+      readonly reason: PathDrop | 'fault' | 'no-route';
+      readonly rule?: string;
+    };
+    'seg-hold': { readonly seg: Segment; readonly conn: string; readonly to: string; readonly rule: string };
+    'seg-release': { readonly seg: Segment; readonly conn: string; readonly to: string; readonly rule: string };
+  }
+}
+
+const CONFIG = 'net:config';
+const FAULTS = 'net:faults';
+const HELD = 'net:held';
+const ARRIVE = 'net:arrive';
+const RELEASE = 'net:release';
+const DELAYED = 'net:delayed';
+
+interface HeldSegment {
+  readonly wired: Wired;
+  readonly rule: string;
+}
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** The receiving side (sockets.ts): runs when a segment reaches a host's interface; records 'seg-recv'. */
+export type Deliver = (world: World, wired: Wired) => void;
+
+/** Sets up the network in a world: validates the spec, stores it, registers the wire's handlers. */
+export function installNetwork(world: World, spec: NetSpec, deliver: Deliver): NetConfig {
+  const hosts = new Map<string, HostConfig>();
+  const byAddr = new Map<string, string>();
+  spec.hosts.forEach((h, i) => {
+    if (!/^[A-Za-z][\w.-]*$/.test(h.name)) {
+      throw new UsageError(`hosts[${i}].name: '${h.name}' is not a host name (a letter, then letters, digits, . _ -)`);
+    }
+    if (!IPV4.test(h.addr)) throw new UsageError(`hosts[${i}].addr: '${h.addr}' is not a dotted IPv4 address`);
+    if (hosts.has(h.name)) throw new UsageError(`hosts[${i}].name: host '${h.name}' is defined twice`);
+    if (byAddr.has(h.addr)) {
+      throw new UsageError(`hosts[${i}].addr: ${h.addr} is already the address of '${byAddr.get(h.addr)}'`);
+    }
+    hosts.set(h.name, h);
+    byAddr.set(h.addr, h.name);
+  });
+  const paths = new Map<string, PathConfig>();
+  (spec.paths ?? []).forEach((p, i) => {
+    for (const end of ['from', 'to'] as const) {
+      if (!hosts.has(p[end])) throw new UsageError(`paths[${i}].${end}: no host named '${p[end]}'`);
+    }
+    paths.set(`${p.from}>${p.to}`, p.config);
+  });
+  const config: NetConfig = {
+    hosts,
+    byAddr,
+    paths,
+    defaultPath: spec.defaultPath ?? DEFAULT_PATH,
+    faults: spec.faults ?? [],
+  };
+  world.set(CONFIG, config);
+  world.set(FAULTS, NO_FAULTS_USED);
+  world.set(HELD, [] as HoldState<Wired>);
+  world.on(ARRIVE, deliver);
+  world.on(RELEASE, (w) => {
+    const r = releaseDue(w.get<HoldState<HeldSegment>>(HELD)!, w.now);
+    w.set(HELD, r.state);
+    for (const item of r.released) release(w, item);
+  });
+  world.on(DELAYED, (w, item: HeldSegment) => release(w, item));
+  return config;
+}
+
+export function netConfig(world: World): NetConfig {
+  const c = world.get<NetConfig>(CONFIG);
+  if (c === undefined) throw new UsageError('this world has no network: call installNetwork first');
+  return c;
+}
+
+/** The host an address belongs to, or undefined. */
+export function hostOf(world: World, addr: string): string | undefined {
+  return netConfig(world).byAddr.get(addr);
+}
+
+/**
+ * Puts a segment on host `from`'s interface: traces it, applies the fault rules, runs the path, and
+ * schedules its arrival (or records why it will not arrive).
+ */
+export function sendSegment(world: World, from: string, seg: Segment, conn: string): void {
+  const config = netConfig(world);
+  const to = config.byAddr.get(seg.dst.addr);
+  if (world.tracing) world.record('seg-send', from, { seg, conn, to: to ?? '' });
+  if (to === undefined) {
+    // No host has this address: the segment leaves and is never seen again, as on a real network.
+    if (world.tracing) world.record('seg-drop', from, { seg, conn, to: '', reason: 'no-route' });
+    return;
+  }
+  const wired: Wired = { seg, from, to, conn };
+  if (config.faults.length > 0) {
+    const step = applyFaults(world.get<FaultState>(FAULTS)!, config.faults, seg, { from, to, now: world.now });
+    if (step.state !== world.get(FAULTS)) world.set(FAULTS, step.state);
+    const v = step.verdict;
+    switch (v.kind) {
+      case 'pass':
+        break;
+      case 'drop':
+        if (world.tracing) world.record('seg-drop', from, { seg, conn, to, reason: 'fault', rule: v.rule });
+        return;
+      case 'delay':
+        world.after(v.by, DELAYED, { wired, rule: v.rule });
+        return;
+      case 'duplicate':
+        enterPath(world, wired);
+        break;
+      case 'hold': {
+        if (world.tracing) world.record('seg-hold', from, { seg, conn, to, rule: v.rule });
+        world.set(HELD, hold(world.get<HoldState<HeldSegment>>(HELD)!, v.rule, { wired, rule: v.rule }, v.until));
+        // One wake at the release time; releaseDue is harmless when a wake finds nothing due.
+        if (v.until !== undefined) world.schedule(Math.max(v.until, world.now), RELEASE);
+        return;
+      }
+    }
+  }
+  enterPath(world, wired);
+}
+
+/** Releases every segment held by the rule `rule` now (the explicit release of a 'hold' without until). */
+export function releaseHeld(world: World, rule: string): number {
+  const r = releaseRule(world.get<HoldState<HeldSegment>>(HELD)!, rule);
+  world.set(HELD, r.state);
+  for (const item of r.released) release(world, item);
+  return r.released.length;
+}
+
+/** Segments held or delayed by a rule, waiting to enter their path. */
+export function heldSegments(world: World): HoldState<HeldSegment> {
+  return world.get<HoldState<HeldSegment>>(HELD) ?? [];
+}
+
+function release(world: World, { wired, rule }: HeldSegment): void {
+  const { seg, from, to, conn } = wired;
+  if (world.tracing) world.record('seg-release', from, { seg, conn, to, rule });
+  enterPath(world, wired);
+}
+
+/** The path direction's config and its state key. */
+function pathOf(config: NetConfig, from: string, to: string): PathConfig {
+  return config.paths.get(`${from}>${to}`) ?? config.defaultPath;
+}
+
+function enterPath(world: World, wired: Wired): void {
+  const { seg, from, to, conn } = wired;
+  const config = netConfig(world);
+  const key = `path:${from}>${to}`;
+  const cfg = pathOf(config, from, to);
+  const state = world.get<PathState>(key) ?? IDLE_PATH;
+  const rng = world.rng(`link:${from}->${to}`);
+  const r = transmit(state, cfg, ipLength(seg), world.now, () => rng.next());
+  world.set(key, r.state);
+  if (r.dropped !== undefined) {
+    if (world.tracing) world.record('seg-drop', from, { seg, conn, to, reason: r.dropped });
+    return;
+  }
+  for (const at of r.deliveries) world.schedule(at, ARRIVE, wired);
+}

@@ -1,0 +1,497 @@
+/**
+ * The socket facade: what application models above the engine use to talk TCP. Owns the hosts' port
+ * tables (listeners, connections, ephemeral ports), runs the TCP machine of each connection (sim/tcp/),
+ * carries its segments to the network (network.ts), keeps one timer event per connection, and delivers
+ * socket events to applications.
+ *
+ * An application is a handler registered on the world as `app:<type>`; it receives `{ app, ev }` where
+ * `app` is the application's id and `ev` a SocketEvent. Calls from applications (listen, connect, send,
+ * read, close, abort) happen inside the step that delivered an event, or from a scheduled event of the
+ * application's own.
+ *
+ * State in the world (immutable values):
+ * - `conn:<name>`                         Conn: the TCB and the connection's bookkeeping;
+ * - `demux:<host>|<lport>|<raddr>|<rport>` the name of the connection with that 4-tuple;
+ * - `listen:<host>|<port>`                Listener;
+ * - `bound:<host>|<port>`                 how many connections and listeners use that local port;
+ * - `conns:<host>` / `eph:<host>`         the host's next connection number / next ephemeral port.
+ *
+ * Every table is spread over keys rather than held in one map per host, so that opening a connection
+ * costs the same on a host with ten thousand connections as on a host with one.
+ *
+ * Connection names are stable and readable: `<host>/<label>#<n>`, n counting per host from 1, label
+ * given by the application ('ctrl', 'data') or 'tcp'.
+ */
+
+import { assertNever, UsageError } from '../errors.ts';
+import { ACK, type Endpoint, RST, type Segment, SYN } from '../tcp/segment.ts';
+import * as tcp from '../tcp/index.ts';
+import type { TcpOptions } from '../tcp/options.ts';
+import type { Time } from '../time.ts';
+import type { World } from '../world.ts';
+import { netConfig, sendSegment, type Wired } from './network.ts';
+
+export interface AppRef {
+  /** The application's handler is registered as `app:<type>`. */
+  readonly type: string;
+  readonly id: string;
+}
+
+export type SocketEvent =
+  /** A passive open completed on a listener: a new connection, established. */
+  | { readonly kind: 'accepted'; readonly conn: string; readonly port: number; readonly remote: Endpoint }
+  /** An active open completed. */
+  | { readonly kind: 'connected'; readonly conn: string }
+  /** In-order bytes arrived; with autoRead they are in `bytes`, without it the app calls read(). */
+  | { readonly kind: 'data'; readonly conn: string; readonly bytes: Uint8Array }
+  | { readonly kind: 'readable'; readonly conn: string }
+  /** The peer sent FIN: no more data will arrive. */
+  | { readonly kind: 'peer-closed'; readonly conn: string }
+  /**
+   * The close handshake is done: both FINs sent and acknowledged. Sent once, when the connection enters
+   * TIME-WAIT (the side that closed first) or CLOSED (the other side), as a real socket's close completes
+   * while the kernel keeps TIME-WAIT to itself. Not sent after reset, refused or timed-out.
+   */
+  | { readonly kind: 'closed'; readonly conn: string }
+  /** Bytes written earlier have left the send buffer: it is below `sendBuffer` again (after send returned false). */
+  | { readonly kind: 'drained'; readonly conn: string }
+  | { readonly kind: 'reset'; readonly conn: string }
+  | { readonly kind: 'refused'; readonly conn: string }
+  | { readonly kind: 'timed-out'; readonly conn: string };
+
+export interface AppCall {
+  readonly app: string;
+  readonly ev: SocketEvent;
+}
+
+export interface Conn {
+  readonly name: string;
+  readonly host: string;
+  readonly local: Endpoint;
+  readonly remote: Endpoint;
+  readonly tcb: tcp.Tcb;
+  readonly app: AppRef;
+  readonly autoRead: boolean;
+  /** The time of this connection's pending timer event, or null. */
+  readonly timerAt: Time | null;
+  /** Set on a connection that a listener accepted: the listener's port. */
+  readonly listener: number | null;
+  readonly label: string;
+  /** Bytes the application may leave unacknowledged before send() returns false. */
+  readonly sendBuffer: number;
+  /** send() returned false: a 'drained' event is owed. */
+  readonly wantDrain: boolean;
+  /** 'closed' (or reset/refused/timed-out) has been delivered: the application is done with it. */
+  readonly appDone: boolean;
+}
+
+export interface Listener {
+  readonly host: string;
+  readonly port: number;
+  readonly backlog: number;
+  readonly app: AppRef;
+  readonly label: string;
+  readonly autoRead: boolean;
+  /** While true, SYNs are kept unanswered in `held` (the peer retransmits); released by holdAccepts(false). */
+  readonly hold: boolean;
+  readonly held: readonly Segment[];
+  /** Connections of this listener still in SYN-RECEIVED, counted against the backlog. */
+  readonly embryonic: number;
+}
+
+
+export const EPHEMERAL_LOW = 49152;
+export const EPHEMERAL_HIGH = 65535;
+
+const TIMER = 'tcp:timer';
+const OPTIONS = 'tcp:options';
+
+declare module '../trace.ts' {
+  interface TraceKinds {
+    'tcp-state': { readonly conn: string; readonly from: tcp.TcpState; readonly to: tcp.TcpState };
+    'sock-event': { readonly conn: string; readonly event: SocketEvent['kind']; readonly bytes?: number };
+    'sock-call': { readonly conn: string; readonly call: string; readonly bytes?: number };
+    /** What the TCP machine noted besides segments and states: timers, drops, congestion events, call errors. */
+    'tcp-event': { readonly conn: string; readonly event: string; readonly detail: string };
+  }
+}
+
+// ---- installation ------------------------------------------------------------------------------------------
+
+/** Registers the socket layer's handlers. `options` are the TCP options of every host unless overridden. */
+export function installSockets(world: World, options: Partial<TcpOptions> = {}, perHost: Record<string, Partial<TcpOptions>> = {}): void {
+  world.set(OPTIONS, { all: options, perHost });
+  world.on(TIMER, (w, name: string) => {
+    const c = w.get<Conn>(`conn:${name}`);
+    if (c === undefined || c.timerAt !== w.now) return; // a stale wake: the deadline moved or the connection is gone
+    apply(w, { ...c, timerAt: null }, tcp.handleTimeout(c.tcb, w.now));
+  });
+}
+
+function tcpOptions(world: World, host: string): Partial<TcpOptions> {
+  const o = world.get<{ all: Partial<TcpOptions>; perHost: Record<string, Partial<TcpOptions>> }>(OPTIONS);
+  if (o === undefined) throw new UsageError('this world has no sockets: call installSockets first');
+  const extra = o.perHost[host];
+  return extra ? { ...o.all, ...extra } : o.all;
+}
+
+// ---- application calls -----------------------------------------------------------------------------------
+
+export interface ListenOptions {
+  readonly app: AppRef;
+  readonly backlog?: number;
+  readonly label?: string;
+  readonly autoRead?: boolean;
+  readonly hold?: boolean;
+}
+
+export function listen(world: World, host: string, port: number, o: ListenOptions): void {
+  checkHost(world, host);
+  checkPort(port, 'listen');
+  const key = `listen:${host}|${port}`;
+  if (world.get(key) !== undefined) throw new UsageError(`${host}: port ${port} already has a listener`);
+  world.set(key, {
+    host,
+    port,
+    backlog: o.backlog ?? 128,
+    app: o.app,
+    label: o.label ?? 'tcp',
+    autoRead: o.autoRead ?? true,
+    hold: o.hold ?? false,
+    held: [],
+    embryonic: 0,
+  } satisfies Listener);
+  bind(world, host, port, +1);
+}
+
+export function isListening(world: World, host: string, port: number): boolean {
+  return world.get(`listen:${host}|${port}`) !== undefined;
+}
+
+export function unlisten(world: World, host: string, port: number): void {
+  const key = `listen:${host}|${port}`;
+  if (world.get(key) === undefined) return;
+  world.delete(key);
+  bind(world, host, port, -1);
+}
+
+/**
+ * Holds or releases new connections on a listener. While held, a SYN is kept unanswered (the peer's SYN
+ * retransmission timer runs); on release every held SYN is answered as if it arrived now.
+ */
+export function holdAccepts(world: World, host: string, port: number, held: boolean): void {
+  const key = `listen:${host}|${port}`;
+  const l = world.get<Listener>(key);
+  if (l === undefined) throw new UsageError(`${host}: no listener on port ${port}`);
+  world.set(key, { ...l, hold: held, held: held ? l.held : [] });
+  if (!held) for (const seg of l.held) passiveOpen(world, host, { ...l, hold: false, held: [] }, seg);
+}
+
+export interface ConnectOptions {
+  readonly app: AppRef;
+  readonly localPort?: number;
+  readonly label?: string;
+  readonly autoRead?: boolean;
+  readonly sendBuffer?: number;
+}
+
+/** Like a typical socket send buffer: send() returns false past this many unacknowledged bytes. */
+export const DEFAULT_SEND_BUFFER = 65536;
+
+/** Active open from `host` to `remote`. Returns the new connection's name; events follow. */
+export function connect(world: World, host: string, remote: Endpoint, o: ConnectOptions): string {
+  const h = checkHost(world, host);
+  checkPort(remote.port, 'connect to');
+  const localPort = o.localPort ?? ephemeralPort(world, host);
+  if (o.localPort !== undefined) checkPort(o.localPort, 'connect from');
+  const demux = `demux:${host}|${localPort}|${remote.addr}|${remote.port}`;
+  if (world.get(demux) !== undefined) {
+    throw new UsageError(`${host}: a connection ${h.addr}:${localPort} -> ${remote.addr}:${remote.port} already exists`);
+  }
+  const local = { addr: h.addr, port: localPort };
+  const name = newConnName(world, host, o.label ?? 'tcp');
+  const tcb = tcp.createTcb(local, remote, tcpOptions(world, host));
+  const conn: Conn = {
+    name,
+    host,
+    local,
+    remote,
+    tcb,
+    app: o.app,
+    autoRead: o.autoRead ?? true,
+    timerAt: null,
+    listener: null,
+    label: o.label ?? 'tcp',
+    sendBuffer: o.sendBuffer ?? DEFAULT_SEND_BUFFER,
+    wantDrain: false,
+    appDone: false,
+  };
+  world.set(demux, name);
+  bind(world, host, localPort, +1);
+  if (world.tracing) world.record('sock-call', host, { conn: name, call: 'connect' });
+  apply(world, conn, tcp.open(tcb, world.rng(`tcp:iss:${host}`).uint32(), world.now));
+  return name;
+}
+
+/**
+ * Queues bytes for sending. Never drops them: returns false when the send buffer is full (unacknowledged
+ * bytes >= sendBuffer), and a 'drained' event follows when it has room again, as node's write() does.
+ */
+export function send(world: World, name: string, bytes: Uint8Array): boolean {
+  const c = getConn(world, name);
+  if (world.tracing) world.record('sock-call', c.host, { conn: name, call: 'send', bytes: bytes.length });
+  apply(world, c, tcp.send(c.tcb, bytes, world.now));
+  const after = world.get<Conn>(`conn:${name}`);
+  if (after === undefined) return true;
+  const room = tcp.unacknowledged(after.tcb) < after.sendBuffer;
+  if (!room && !after.wantDrain) world.set(`conn:${name}`, { ...after, wantDrain: true });
+  return room;
+}
+
+/** Takes up to `max` bytes from the receive buffer (all of it by default); the window opens accordingly. */
+export function read(world: World, name: string, max = Number.POSITIVE_INFINITY): Uint8Array {
+  const c = getConn(world, name);
+  const r = tcp.read(c.tcb, max, world.now);
+  apply(world, c, r);
+  return r.bytes;
+}
+
+export function close(world: World, name: string): void {
+  const c = world.get<Conn>(`conn:${name}`);
+  if (c === undefined) return; // already gone: closing twice is harmless
+  if (world.tracing) world.record('sock-call', c.host, { conn: name, call: 'close' });
+  apply(world, c, tcp.close(c.tcb, world.now));
+}
+
+export function abort(world: World, name: string): void {
+  const c = world.get<Conn>(`conn:${name}`);
+  if (c === undefined) return;
+  if (world.tracing) world.record('sock-call', c.host, { conn: name, call: 'abort' });
+  apply(world, c, tcp.abort(c.tcb, world.now));
+}
+
+export function getConn(world: World, name: string): Conn {
+  const c = world.get<Conn>(`conn:${name}`);
+  if (c === undefined) throw new UsageError(`no connection named '${name}' (it may have closed)`);
+  return c;
+}
+
+export function findConn(world: World, name: string): Conn | undefined {
+  return world.get<Conn>(`conn:${name}`);
+}
+
+// ---- segments arriving at a host ---------------------------------------------------------------------------
+
+/** The network's deliver hook: a segment reached host `to`'s interface. */
+export function deliver(world: World, wired: Wired): void {
+  const { seg, to } = wired;
+  const name = world.get<string>(`demux:${to}|${seg.dst.port}|${seg.src.addr}|${seg.src.port}`);
+  if (world.tracing) world.record('seg-recv', to, { seg, conn: name ?? '', from: wired.from });
+  if (name !== undefined) {
+    const c = world.get<Conn>(`conn:${name}`)!;
+    apply(world, c, tcp.handleSegment(c.tcb, seg, world.now));
+    return;
+  }
+  const l = world.get<Listener>(`listen:${to}|${seg.dst.port}`);
+  if (l !== undefined && (seg.flags & (SYN | RST | ACK)) === SYN) {
+    if (l.hold) {
+      // Keep one SYN per peer: a retransmitted SYN replaces the one held before it.
+      const held = l.held.filter((s) => s.src.addr !== seg.src.addr || s.src.port !== seg.src.port);
+      world.set(`listen:${to}|${seg.dst.port}`, { ...l, held: [...held, seg] });
+      return;
+    }
+    passiveOpen(world, to, l, seg);
+    return;
+  }
+  // RFC 9293 §3.10.7.1: no connection and no listener (or not a SYN for the listener) -> the closed-port reply.
+  const reply = tcp.closedPortReply(seg);
+  if (reply !== null) sendSegment(world, to, reply, '');
+}
+
+function passiveOpen(world: World, host: string, l: Listener, syn: Segment): void {
+  if (l.embryonic >= l.backlog) return; // backlog full: the SYN is dropped and the peer will retry (as Linux)
+  const local = { addr: syn.dst.addr, port: syn.dst.port };
+  const remote = { addr: syn.src.addr, port: syn.src.port };
+  const name = newConnName(world, host, l.label);
+  const tcb = tcp.createTcb(local, remote, tcpOptions(world, host));
+  const conn: Conn = {
+    name,
+    host,
+    local,
+    remote,
+    tcb,
+    app: l.app,
+    autoRead: l.autoRead,
+    timerAt: null,
+    listener: l.port,
+    label: l.label,
+    sendBuffer: DEFAULT_SEND_BUFFER,
+    wantDrain: false,
+    appDone: false,
+  };
+  world.set(`demux:${host}|${local.port}|${remote.addr}|${remote.port}`, name);
+  world.set(`listen:${host}|${l.port}`, { ...l, embryonic: l.embryonic + 1 });
+  bind(world, host, local.port, +1);
+  const listening = tcp.listen(tcb, world.rng(`tcp:iss:${host}`).uint32());
+  const c = { ...conn, tcb: listening.tcb };
+  world.set(`conn:${name}`, c);
+  apply(world, c, tcp.handleSegment(listening.tcb, syn, world.now));
+}
+
+// ---- running a TCP step's outputs ----------------------------------------------------------------------------
+
+/**
+ * Stores the connection's new TCB, then carries out the outputs in order. The TCB is stored first, so an
+ * application that calls back into the socket layer from an event sees the current state.
+ */
+function apply(world: World, before: Conn, step: tcp.Step): void {
+  let c: Conn = { ...before, tcb: step.tcb };
+  const key = `conn:${c.name}`;
+  world.set(key, c);
+  for (const o of step.out) {
+    switch (o.kind) {
+      case 'segment':
+        sendSegment(world, c.host, o.seg, c.name);
+        break;
+      case 'state':
+        if (world.tracing) world.record('tcp-state', c.host, { conn: c.name, from: o.from, to: o.to });
+        if (o.from === 'SYN-RECEIVED' && c.listener !== null) leaveEmbryonic(world, c);
+        if (o.to === 'TIME-WAIT') c = finish(world, c, 'closed');
+        break;
+      case 'connected':
+        emit(world, c, c.listener !== null ? { kind: 'accepted', conn: c.name, port: c.listener, remote: c.remote } : { kind: 'connected', conn: c.name });
+        break;
+      case 'data':
+        if (c.autoRead) {
+          const cur = world.get<Conn>(key)!;
+          const r = tcp.read(cur.tcb, Number.POSITIVE_INFINITY, world.now);
+          apply(world, cur, r);
+          if (r.bytes.length > 0) emit(world, cur, { kind: 'data', conn: c.name, bytes: r.bytes });
+        } else emit(world, c, { kind: 'readable', conn: c.name });
+        break;
+      case 'peer-closed':
+        emit(world, c, { kind: o.kind, conn: c.name });
+        break;
+      case 'closed':
+      case 'reset':
+      case 'refused':
+      case 'timed-out':
+        c = finish(world, c, o.kind);
+        break;
+      case 'timer':
+        if (world.tracing) world.record('tcp-event', c.host, { conn: c.name, event: 'timer', detail: o.timer });
+        break;
+      case 'drop':
+        if (world.tracing) world.record('tcp-event', c.host, { conn: c.name, event: 'drop', detail: o.reason });
+        break;
+      case 'error':
+        if (world.tracing) world.record('tcp-event', c.host, { conn: c.name, event: 'error', detail: o.error });
+        break;
+      case 'congestion':
+        if (world.tracing) {
+          const detail = `${o.event} cwnd=${o.cwnd} ssthresh=${o.ssthresh}`;
+          world.record('tcp-event', c.host, { conn: c.name, event: 'congestion', detail });
+        }
+        break;
+      default:
+        assertNever(o, 'TCP output');
+    }
+  }
+  // The application may have changed the connection during the events; schedule from what is stored now.
+  const cur = world.get<Conn>(key);
+  if (cur === undefined) return;
+  c = cur;
+  // A per-SYN TCB reset in SYN-RECEIVED goes back to LISTEN (RFC 9293 §3.10.7.4); the listener is
+  // separate here, so that TCB is simply discarded, like one that reached CLOSED.
+  if (c.tcb.state === 'CLOSED' || (c.tcb.state === 'LISTEN' && c.listener !== null)) {
+    forget(world, c);
+    return;
+  }
+  if (c.wantDrain && tcp.unacknowledged(c.tcb) < c.sendBuffer && !c.appDone) {
+    c = { ...c, wantDrain: false };
+    world.set(key, c);
+    emit(world, c, { kind: 'drained', conn: c.name });
+    const again = world.get<Conn>(key);
+    if (again === undefined) return;
+    c = again;
+  }
+  const deadline = tcp.nextDeadline(c.tcb);
+  if (deadline !== null && (c.timerAt === null || deadline < c.timerAt)) {
+    // One pending wake per connection: a later deadline is picked up when the earlier wake fires.
+    world.set(key, { ...c, timerAt: deadline });
+    world.schedule(Math.max(deadline, world.now), TIMER, c.name);
+  }
+}
+
+/** Delivers the last event an application gets for a connection, once. */
+function finish(world: World, c: Conn, kind: 'closed' | 'reset' | 'refused' | 'timed-out'): Conn {
+  const cur = world.get<Conn>(`conn:${c.name}`) ?? c;
+  if (cur.appDone) return cur;
+  const done = { ...cur, appDone: true };
+  world.set(`conn:${c.name}`, done);
+  emit(world, done, { kind, conn: c.name });
+  return world.get<Conn>(`conn:${c.name}`) ?? done;
+}
+
+function emit(world: World, c: Conn, ev: SocketEvent): void {
+  if (world.tracing) {
+    world.record('sock-event', c.host, ev.kind === 'data' ? { conn: c.name, event: ev.kind, bytes: ev.bytes.length } : { conn: c.name, event: ev.kind });
+  }
+  world.call(`app:${c.app.type}`, { app: c.app.id, ev } satisfies AppCall);
+}
+
+function leaveEmbryonic(world: World, c: Conn): void {
+  const key = `listen:${c.host}|${c.listener}`;
+  const l = world.get<Listener>(key);
+  if (l !== undefined && l.embryonic > 0) world.set(key, { ...l, embryonic: l.embryonic - 1 });
+}
+
+/** A connection reached CLOSED: its name, 4-tuple and port are free again. */
+function forget(world: World, c: Conn): void {
+  world.delete(`conn:${c.name}`);
+  world.delete(`demux:${c.host}|${c.local.port}|${c.remote.addr}|${c.remote.port}`);
+  bind(world, c.host, c.local.port, -1);
+}
+
+// ---- hosts and ports -----------------------------------------------------------------------------------------
+
+function checkHost(world: World, host: string) {
+  const h = netConfig(world).hosts.get(host);
+  if (h === undefined) throw new UsageError(`no host named '${host}'`);
+  return h;
+}
+
+function checkPort(port: number, what: string): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`cannot ${what} port ${port}: ports are 1-65535`);
+}
+
+function newConnName(world: World, host: string, label: string): string {
+  const n = world.get<number>(`conns:${host}`) ?? 1;
+  world.set(`conns:${host}`, n + 1);
+  return `${host}/${label}#${n}`;
+}
+
+function bind(world: World, host: string, port: number, delta: number): void {
+  const key = `bound:${host}|${port}`;
+  const n = (world.get<number>(key) ?? 0) + delta;
+  if (n > 0) world.set(key, n);
+  else world.delete(key);
+}
+
+/**
+ * An ephemeral port, 49152-65535: sequential from a start drawn once per host from its seeded stream (so
+ * two hosts do not pick the same numbers), skipping ports in use.
+ */
+function ephemeralPort(world: World, host: string): number {
+  const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+  let next = world.get<number>(`eph:${host}`) ?? world.rng(`ports:${host}`).int(0, span - 1);
+  for (let tries = 0; tries < span; tries++) {
+    const port = EPHEMERAL_LOW + next;
+    next = (next + 1) % span;
+    if (world.get(`bound:${host}|${port}`) === undefined) {
+      world.set(`eph:${host}`, next);
+      return port;
+    }
+  }
+  throw new UsageError(`${host}: every ephemeral port (49152-65535) is in use`);
+}

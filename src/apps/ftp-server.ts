@@ -1,0 +1,355 @@
+/**
+ * The FTP 7.5 server model as an application on a simulated host: the thin driver that feeds the pure
+ * server (src/ftp/) with events from simulated TCP sockets and carries out its outputs, in order, on those
+ * sockets. The emulator drives the same model over real sockets; nothing of the protocol lives here.
+ *
+ * State in the world, per server host H:
+ * - `ftp:H`            the site: the server value without its sessions (config, file system, counters);
+ * - `ftps:H|<session>` one session's value, and when its timer is due;
+ * - `ftpc:<conn>`      which session (and which data connection of it) a socket belongs to;
+ * - `ftpd:H|<session>|<data>` the socket of a data connection: its connection name, or its listening port.
+ * Sessions are kept apart rather than in one map so that an input costs the same with 10,000 sessions as
+ * with one: the pure server is handed a value holding only the session the input is for.
+ *
+ * Order is the behaviour: outputs are carried out in list order, and an input that an output causes at
+ * once (a listener is ready, a send buffer has room) is fed after the rest of the outputs, in the same step.
+ */
+
+import { UsageError } from '../../sim/errors.ts';
+import * as net from '../../sim/net/sockets.ts';
+import type { AppCall, SocketEvent } from '../../sim/net/sockets.ts';
+import type { Time } from '../../sim/time.ts';
+import type { World } from '../../sim/world.ts';
+import { type FtpConfigInput, makeConfig } from '../ftp/config.ts';
+import { type Fs, fsFromEntries, type Lock } from '../ftp/fs.ts';
+import type { FtpInput, FtpOutput } from '../ftp/io.ts';
+import { createServer, handle, handleTimeout, nextDeadline } from '../ftp/server.ts';
+import type { FtpServer, Session } from '../ftp/session-state.ts';
+import { w3cHeader, w3cLine } from '../ftp/w3c.ts';
+import './ftp-trace.ts';
+
+export interface FtpServerSpec {
+  readonly host: string;
+  /** The control port. Default 21. */
+  readonly port?: number;
+  readonly config?: FtpConfigInput;
+  /** The site's files: 'dir/a.txt': content, 'dir/sub/': null for a directory. */
+  readonly files?: Record<string, string | Uint8Array | null>;
+  /** Files opened by another process for a time window (sharing violations). */
+  readonly locks?: ReadonlyArray<{ readonly path: string; readonly from: Time; readonly until: Time | null }>;
+}
+
+type Site = Omit<FtpServer, 'sessions'>;
+
+interface SessionSlot {
+  readonly session: Session;
+  /** The time of this session's pending timer event, or null. */
+  readonly timerAt: Time | null;
+}
+
+/** What a socket is to the server: the control connection of a session, or one of its data connections. */
+interface ConnRole {
+  readonly host: string;
+  readonly session: string;
+  /** The data connection's number, or null for the control connection. */
+  readonly data: number | null;
+}
+
+const APP = 'ftp-server';
+const TIMER = 'ftp:timer';
+const LOCK = 'ftp:lock';
+
+export function installFtpServer(world: World, spec: FtpServerSpec): void {
+  const config = makeConfig(spec.config ?? {});
+  const fs = fsFromEntries(spec.files ?? {}, world.now);
+  const { sessions: _none, ...site } = createServer(config, fs);
+  world.set(`ftp:${spec.host}`, site satisfies Site);
+  if (!world.hasHandler(`app:${APP}`)) {
+    world.on(`app:${APP}`, (w, call: AppCall) => onSocketEvent(w, call.app, call.ev));
+    world.on(TIMER, (w, { host, session }: { host: string; session: string }) => onTimer(w, host, session));
+    world.on(LOCK, (w, { host, input }: { host: string; input: FtpInput }) => feed(w, host, null, input));
+  }
+  net.listen(world, spec.host, spec.port ?? 21, { app: { type: APP, id: spec.host }, label: 'ctrl', backlog: 1024 });
+  for (const l of spec.locks ?? []) {
+    const lock: Lock = { path: l.path, from: l.from, until: l.until, owner: 'external' };
+    world.schedule(Math.max(world.now, l.from), LOCK, { host: spec.host, input: { kind: 'lock', lock } });
+  }
+}
+
+/** The site's file system now. */
+export function ftpFs(world: World, host: string): Fs {
+  return site(world, host).fs;
+}
+
+/** The W3C log so far, header lines first. */
+export function ftpLogLines(world: World, host: string): string[] {
+  const lines = w3cHeader(0);
+  for (const e of world.trace) if (e.kind === 'ftp-log' && e.host === host) lines.push(e.line);
+  return lines;
+}
+
+function site(world: World, host: string): Site {
+  const s = world.get<Site>(`ftp:${host}`);
+  if (s === undefined) throw new UsageError(`no FTP server on host '${host}'`);
+  return s;
+}
+
+// ---- socket events in ----------------------------------------------------------------------------------------
+
+function onSocketEvent(world: World, host: string, ev: SocketEvent): void {
+  if (ev.kind === 'accepted') {
+    const listening = world.get<ConnRole>(`ftpl:${host}|${ev.port}`);
+    if (listening === undefined) {
+      // A new control connection: its name is the session's name.
+      const c = net.getConn(world, ev.conn);
+      world.set(`ftpc:${ev.conn}`, { host, session: ev.conn, data: null } satisfies ConnRole);
+      feed(world, host, ev.conn, { kind: 'control-opened', session: ev.conn, client: c.remote, server: c.local });
+      return;
+    }
+    const role = { ...listening };
+    world.set(`ftpc:${ev.conn}`, role);
+    world.set(`ftpd:${host}|${role.session}|${role.data}`, ev.conn);
+    feed(world, host, role.session, { kind: 'data-accepted', session: role.session, data: role.data!, remote: ev.remote });
+    return;
+  }
+  const role = world.get<ConnRole>(`ftpc:${ev.conn}`);
+  if (role === undefined) return; // a socket the server has already let go of
+  const { session, data } = role;
+  const input = data === null ? controlInput(ev, session) : dataInput(ev, session, data);
+  if (ev.kind === 'closed' || ev.kind === 'reset' || ev.kind === 'refused' || ev.kind === 'timed-out') {
+    world.delete(`ftpc:${ev.conn}`);
+    if (data !== null) world.delete(`ftpd:${host}|${session}|${data}`);
+  }
+  if (input !== null) feed(world, host, session, input);
+}
+
+function controlInput(ev: SocketEvent, session: string): FtpInput | null {
+  switch (ev.kind) {
+    case 'data':
+      return { kind: 'control-bytes', session, bytes: ev.bytes };
+    case 'peer-closed':
+      return { kind: 'control-peer-closed', session };
+    case 'reset':
+    case 'timed-out':
+      return { kind: 'control-reset', session };
+    default:
+      return null; // connected, closed (the model closed it), drained, readable: nothing for the model
+  }
+}
+
+function dataInput(ev: SocketEvent, session: string, data: number): FtpInput | null {
+  switch (ev.kind) {
+    case 'connected':
+      return { kind: 'data-connected', session, data };
+    case 'refused':
+      return { kind: 'data-connect-failed', session, data, reason: 'refused' };
+    case 'timed-out':
+      return { kind: 'data-connect-failed', session, data, reason: 'timeout' };
+    case 'data':
+      return { kind: 'data-bytes', session, data, bytes: ev.bytes };
+    case 'drained':
+      return { kind: 'data-drained', session, data };
+    case 'peer-closed':
+      return { kind: 'data-peer-closed', session, data };
+    case 'closed':
+      return { kind: 'data-closed', session, data };
+    case 'reset':
+      return { kind: 'data-reset', session, data };
+    default:
+      return null;
+  }
+}
+
+// ---- the model ------------------------------------------------------------------------------------------------
+
+/**
+ * Feeds one input to the model (and the inputs its outputs cause at once), with only the session it is for.
+ * `session` null: a site-wide input (a lock).
+ */
+function feed(world: World, host: string, session: string | null, first: FtpInput): void {
+  const queue: FtpInput[] = [first];
+  for (let input = queue.shift(); input !== undefined; input = queue.shift()) {
+    const sid = session ?? ('session' in input ? input.session : null);
+    const server = compose(world, host, sid);
+    if (server === null) continue; // the session is over: a late event
+    const r = handle(server, input, world.now);
+    decompose(world, host, sid, r.server);
+    carryOut(world, host, r.outputs, queue);
+  }
+  if (session !== null) armTimer(world, host, session);
+}
+
+function onTimer(world: World, host: string, session: string): void {
+  const slot = world.get<SessionSlot>(`ftps:${host}|${session}`);
+  if (slot === undefined || slot.timerAt !== world.now) return; // stale: the deadline moved or the session ended
+  world.set(`ftps:${host}|${session}`, { ...slot, timerAt: null });
+  const server = compose(world, host, session)!;
+  const r = handleTimeout(server, world.now);
+  decompose(world, host, session, r.server);
+  const queue: FtpInput[] = [];
+  carryOut(world, host, r.outputs, queue);
+  for (const input of queue) feed(world, host, session, input);
+  armTimer(world, host, session);
+}
+
+function compose(world: World, host: string, session: string | null): FtpServer | null {
+  const s = site(world, host);
+  if (session === null) return { ...s, sessions: {} };
+  const slot = world.get<SessionSlot>(`ftps:${host}|${session}`);
+  if (slot === undefined) {
+    // Only a control-opened input may find no session.
+    return { ...s, sessions: {} };
+  }
+  return { ...s, sessions: { [session]: slot.session } };
+}
+
+function decompose(world: World, host: string, session: string | null, server: FtpServer): void {
+  const { sessions, ...rest } = server;
+  world.set(`ftp:${host}`, rest);
+  if (session === null) return;
+  const next = sessions[session];
+  const key = `ftps:${host}|${session}`;
+  if (next === undefined) {
+    world.delete(key);
+    return;
+  }
+  const slot = world.get<SessionSlot>(key);
+  if (slot?.session !== next) world.set(key, { session: next, timerAt: slot?.timerAt ?? null });
+}
+
+/** One pending timer event per session: a later deadline is picked up when the earlier event fires. */
+function armTimer(world: World, host: string, session: string): void {
+  const key = `ftps:${host}|${session}`;
+  const slot = world.get<SessionSlot>(key);
+  if (slot === undefined) return;
+  const at = nextDeadline({ ...site(world, host), sessions: { [session]: slot.session } });
+  if (at === null || (slot.timerAt !== null && slot.timerAt <= at)) return;
+  world.set(key, { ...slot, timerAt: Math.max(at, world.now) });
+  world.schedule(Math.max(at, world.now), TIMER, { host, session });
+}
+
+// ---- outputs out ----------------------------------------------------------------------------------------------
+
+function carryOut(world: World, host: string, outputs: readonly FtpOutput[], queue: FtpInput[]): void {
+  for (const o of outputs) {
+    switch (o.kind) {
+      case 'control-write':
+        if (world.tracing) world.record('ftp-reply', host, { session: o.session, code: o.code, text: o.text });
+        if (net.findConn(world, o.session)) net.send(world, o.session, o.bytes);
+        break;
+      case 'control-close':
+        net.close(world, o.session);
+        break;
+      case 'data-listen': {
+        if (net.isListening(world, host, o.local.port)) {
+          queue.push({ kind: 'data-listen-failed', session: o.session, data: o.data });
+          break;
+        }
+        net.listen(world, host, o.local.port, { app: { type: APP, id: host }, label: 'data', hold: o.hold, backlog: 1 });
+        world.set(`ftpl:${host}|${o.local.port}`, { host, session: o.session, data: o.data } satisfies ConnRole);
+        world.set(`ftpd:${host}|${o.session}|${o.data}`, o.local.port);
+        queue.push({ kind: 'data-listening', session: o.session, data: o.data });
+        break;
+      }
+      case 'data-release': {
+        const port = listeningPort(world, host, o.session, o.data);
+        if (port !== null) net.holdAccepts(world, host, port, false);
+        break;
+      }
+      case 'data-stop-listening': {
+        const port = listeningPort(world, host, o.session, o.data);
+        if (port !== null) {
+          net.unlisten(world, host, port);
+          world.delete(`ftpl:${host}|${port}`);
+        }
+        break;
+      }
+      case 'data-connect': {
+        const conn = net.connect(world, host, o.remote, {
+          app: { type: APP, id: host },
+          localPort: o.local.port,
+          label: 'data',
+        });
+        world.set(`ftpc:${conn}`, { host, session: o.session, data: o.data } satisfies ConnRole);
+        world.set(`ftpd:${host}|${o.session}|${o.data}`, conn);
+        break;
+      }
+      case 'data-send': {
+        const conn = dataConn(world, host, o.session, o.data);
+        if (conn !== null && net.send(world, conn, o.bytes)) {
+          queue.push({ kind: 'data-drained', session: o.session, data: o.data });
+        }
+        break;
+      }
+      case 'data-close': {
+        const conn = dataConn(world, host, o.session, o.data);
+        if (conn !== null) net.close(world, conn);
+        break;
+      }
+      case 'data-abort': {
+        const conn = dataConn(world, host, o.session, o.data);
+        if (conn !== null) {
+          world.delete(`ftpc:${conn}`);
+          world.delete(`ftpd:${host}|${o.session}|${o.data}`);
+          net.abort(world, conn);
+        }
+        break;
+      }
+      case 'log':
+        if (world.tracing) world.record('ftp-log', host, { session: o.entry.session, line: w3cLine(o.entry), entry: o.entry });
+        break;
+      case 'note':
+        if (world.tracing) recordNote(world, host, o);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function recordNote(world: World, host: string, o: Extract<FtpOutput, { kind: 'note' }>): void {
+  const n = o.note;
+  switch (n.what) {
+    case 'command':
+      world.record('ftp-command', host, { session: o.session, line: n.line });
+      break;
+    case 'data-state': {
+      const conn = world.get<string | number>(`ftpd:${host}|${o.session}|${n.data}`);
+      world.record('ftp-data', host, {
+        session: o.session,
+        conn: typeof conn === 'string' ? conn : '',
+        data: n.data,
+        from: n.from,
+        to: n.to,
+      });
+      break;
+    }
+    case 'queued':
+      world.record('ftp-note', host, { session: o.session, text: `queued: ${n.line}` });
+      break;
+    case 'timer':
+      world.record('ftp-note', host, { session: o.session, text: `timer ${n.timer} fired` });
+      break;
+    case 'ignored':
+      world.record('ftp-note', host, { session: o.session, text: `ignored ${n.input}: ${n.why}` });
+      break;
+    default:
+      break;
+  }
+}
+
+function dataConn(world: World, host: string, session: string, data: number): string | null {
+  const v = world.get<string | number>(`ftpd:${host}|${session}|${data}`);
+  return typeof v === 'string' ? v : null;
+}
+
+function listeningPort(world: World, host: string, session: string, data: number): number | null {
+  const role = world.get<string | number>(`ftpd:${host}|${session}|${data}`);
+  if (typeof role === 'number') return role;
+  // The data connection was accepted: the listener's port is the connection's local port.
+  if (typeof role === 'string') {
+    const c = net.findConn(world, role);
+    if (c && net.isListening(world, host, c.local.port)) return c.local.port;
+  }
+  return null;
+}
