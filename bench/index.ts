@@ -3,9 +3,11 @@
  * none fails on a slow machine.
  */
 import { kernelBench } from './kernel.ts';
+import { tcpBench } from './tcp.ts';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   kernel: kernelBench,
+  tcp: tcpBench,
 };
 
 const wanted = process.argv.slice(2);

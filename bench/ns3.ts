@@ -14,12 +14,22 @@ export interface Ns3Result {
 }
 
 const SOURCE_CANDIDATES = ['../shared/peers/ns3/tcp-bench.cc', '../../shared/peers/ns3/tcp-bench.cc'];
-const LIBS = ['core', 'network', 'internet', 'point-to-point', 'applications', 'traffic-control', 'bridge', 'stats'];
+const LIBS = [
+  'core',
+  'network',
+  'internet',
+  'point-to-point',
+  'applications',
+  'traffic-control',
+  'bridge',
+  'stats',
+];
 
 /** Path of the built peer, or a reason why there is none. */
 export function ns3Binary(): string | { missing: string } {
   const source = SOURCE_CANDIDATES.find((p) => existsSync(p));
-  if (source === undefined) return { missing: 'tcp-bench.cc not found beside the checkout (../shared/peers/ns3)' };
+  if (source === undefined)
+    return { missing: 'tcp-bench.cc not found beside the checkout (../shared/peers/ns3)' };
   const out = join('node_modules', '.cache', 'netstep-ns3');
   const bin = join(out, 'tcp-bench');
   if (existsSync(bin)) return bin;

@@ -16,12 +16,12 @@
  */
 
 import { UsageError } from '../errors.ts';
+import { ipLength } from '../pcap/wire.ts';
 import type { Segment } from '../tcp/segment.ts';
 import type { World } from '../world.ts';
-import { applyFaults, type FaultRule, type FaultState, NO_FAULTS_USED } from './faults.ts';
 import { type HoldState, hold, releaseDue, releaseRule } from './fault-hold.ts';
+import { applyFaults, type FaultRule, type FaultState, NO_FAULTS_USED } from './faults.ts';
 import { DEFAULT_PATH, IDLE_PATH, type PathConfig, type PathDrop, type PathState, transmit } from './path.ts';
-import { ipLength } from '../pcap/wire.ts';
 
 export interface HostConfig {
   readonly name: string;
@@ -68,7 +68,12 @@ declare module '../trace.ts' {
       readonly rule?: string;
     };
     'seg-hold': { readonly seg: Segment; readonly conn: string; readonly to: string; readonly rule: string };
-    'seg-release': { readonly seg: Segment; readonly conn: string; readonly to: string; readonly rule: string };
+    'seg-release': {
+      readonly seg: Segment;
+      readonly conn: string;
+      readonly to: string;
+      readonly rule: string;
+    };
   }
 }
 
@@ -94,9 +99,12 @@ export function installNetwork(world: World, spec: NetSpec, deliver: Deliver): N
   const byAddr = new Map<string, string>();
   spec.hosts.forEach((h, i) => {
     if (!/^[A-Za-z][\w.-]*$/.test(h.name)) {
-      throw new UsageError(`hosts[${i}].name: '${h.name}' is not a host name (a letter, then letters, digits, . _ -)`);
+      throw new UsageError(
+        `hosts[${i}].name: '${h.name}' is not a host name (a letter, then letters, digits, . _ -)`,
+      );
     }
-    if (!IPV4.test(h.addr)) throw new UsageError(`hosts[${i}].addr: '${h.addr}' is not a dotted IPv4 address`);
+    if (!IPV4.test(h.addr))
+      throw new UsageError(`hosts[${i}].addr: '${h.addr}' is not a dotted IPv4 address`);
     if (hosts.has(h.name)) throw new UsageError(`hosts[${i}].name: host '${h.name}' is defined twice`);
     if (byAddr.has(h.addr)) {
       throw new UsageError(`hosts[${i}].addr: ${h.addr} is already the address of '${byAddr.get(h.addr)}'`);
@@ -157,7 +165,11 @@ export function sendSegment(world: World, from: string, seg: Segment, conn: stri
   }
   const wired: Wired = { seg, from, to, conn };
   if (config.faults.length > 0) {
-    const step = applyFaults(world.get<FaultState>(FAULTS)!, config.faults, seg, { from, to, now: world.now });
+    const step = applyFaults(world.get<FaultState>(FAULTS)!, config.faults, seg, {
+      from,
+      to,
+      now: world.now,
+    });
     if (step.state !== world.get(FAULTS)) world.set(FAULTS, step.state);
     const v = step.verdict;
     switch (v.kind) {
@@ -174,7 +186,10 @@ export function sendSegment(world: World, from: string, seg: Segment, conn: stri
         break;
       case 'hold': {
         if (world.tracing) world.record('seg-hold', from, { seg, conn, to, rule: v.rule });
-        world.set(HELD, hold(world.get<HoldState<HeldSegment>>(HELD)!, v.rule, { wired, rule: v.rule }, v.until));
+        world.set(
+          HELD,
+          hold(world.get<HoldState<HeldSegment>>(HELD)!, v.rule, { wired, rule: v.rule }, v.until),
+        );
         // One wake at the release time; releaseDue is harmless when a wake finds nothing due.
         if (v.until !== undefined) world.schedule(Math.max(v.until, world.now), RELEASE);
         return;

@@ -24,9 +24,9 @@
  */
 
 import { assertNever, UsageError } from '../errors.ts';
-import { ACK, type Endpoint, RST, type Segment, SYN } from '../tcp/segment.ts';
 import * as tcp from '../tcp/index.ts';
 import type { TcpOptions } from '../tcp/options.ts';
+import { ACK, type Endpoint, RST, type Segment, SYN } from '../tcp/segment.ts';
 import type { Time } from '../time.ts';
 import type { World } from '../world.ts';
 import { netConfig, sendSegment, type Wired } from './network.ts';
@@ -99,7 +99,6 @@ export interface Listener {
   readonly embryonic: number;
 }
 
-
 export const EPHEMERAL_LOW = 49152;
 export const EPHEMERAL_HIGH = 65535;
 
@@ -119,7 +118,11 @@ declare module '../trace.ts' {
 // ---- installation ------------------------------------------------------------------------------------------
 
 /** Registers the socket layer's handlers. `options` are the TCP options of every host unless overridden. */
-export function installSockets(world: World, options: Partial<TcpOptions> = {}, perHost: Record<string, Partial<TcpOptions>> = {}): void {
+export function installSockets(
+  world: World,
+  options: Partial<TcpOptions> = {},
+  perHost: Record<string, Partial<TcpOptions>> = {},
+): void {
   world.set(OPTIONS, { all: options, perHost });
   world.on(TIMER, (w, name: string) => {
     const c = w.get<Conn>(`conn:${name}`);
@@ -206,7 +209,9 @@ export function connect(world: World, host: string, remote: Endpoint, o: Connect
   if (o.localPort !== undefined) checkPort(o.localPort, 'connect from');
   const demux = `demux:${host}|${localPort}|${remote.addr}|${remote.port}`;
   if (world.get(demux) !== undefined) {
-    throw new UsageError(`${host}: a connection ${h.addr}:${localPort} -> ${remote.addr}:${remote.port} already exists`);
+    throw new UsageError(
+      `${host}: a connection ${h.addr}:${localPort} -> ${remote.addr}:${remote.port} already exists`,
+    );
   }
   const local = { addr: h.addr, port: localPort };
   const name = newConnName(world, host, o.label ?? 'tcp');
@@ -359,7 +364,13 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
         if (o.to === 'TIME-WAIT') c = finish(world, c, 'closed');
         break;
       case 'connected':
-        emit(world, c, c.listener !== null ? { kind: 'accepted', conn: c.name, port: c.listener, remote: c.remote } : { kind: 'connected', conn: c.name });
+        emit(
+          world,
+          c,
+          c.listener !== null
+            ? { kind: 'accepted', conn: c.name, port: c.listener, remote: c.remote }
+            : { kind: 'connected', conn: c.name },
+        );
         break;
       case 'data':
         if (c.autoRead) {
@@ -379,13 +390,16 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
         c = finish(world, c, o.kind);
         break;
       case 'timer':
-        if (world.tracing) world.record('tcp-event', c.host, { conn: c.name, event: 'timer', detail: o.timer });
+        if (world.tracing)
+          world.record('tcp-event', c.host, { conn: c.name, event: 'timer', detail: o.timer });
         break;
       case 'drop':
-        if (world.tracing) world.record('tcp-event', c.host, { conn: c.name, event: 'drop', detail: o.reason });
+        if (world.tracing)
+          world.record('tcp-event', c.host, { conn: c.name, event: 'drop', detail: o.reason });
         break;
       case 'error':
-        if (world.tracing) world.record('tcp-event', c.host, { conn: c.name, event: 'error', detail: o.error });
+        if (world.tracing)
+          world.record('tcp-event', c.host, { conn: c.name, event: 'error', detail: o.error });
         break;
       case 'congestion':
         if (world.tracing) {
@@ -435,7 +449,13 @@ function finish(world: World, c: Conn, kind: 'closed' | 'reset' | 'refused' | 't
 
 function emit(world: World, c: Conn, ev: SocketEvent): void {
   if (world.tracing) {
-    world.record('sock-event', c.host, ev.kind === 'data' ? { conn: c.name, event: ev.kind, bytes: ev.bytes.length } : { conn: c.name, event: ev.kind });
+    world.record(
+      'sock-event',
+      c.host,
+      ev.kind === 'data'
+        ? { conn: c.name, event: ev.kind, bytes: ev.bytes.length }
+        : { conn: c.name, event: ev.kind },
+    );
   }
   world.call(`app:${c.app.type}`, { app: c.app.id, ev } satisfies AppCall);
 }
@@ -462,7 +482,8 @@ function checkHost(world: World, host: string) {
 }
 
 function checkPort(port: number, what: string): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`cannot ${what} port ${port}: ports are 1-65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new UsageError(`cannot ${what} port ${port}: ports are 1-65535`);
 }
 
 function newConnName(world: World, host: string, label: string): string {

@@ -16,8 +16,8 @@
  */
 
 import { UsageError } from '../../sim/errors.ts';
-import * as net from '../../sim/net/sockets.ts';
 import type { AppCall, SocketEvent } from '../../sim/net/sockets.ts';
+import * as net from '../../sim/net/sockets.ts';
 import type { Time } from '../../sim/time.ts';
 import type { World } from '../../sim/world.ts';
 import { type FtpConfigInput, makeConfig } from '../ftp/config.ts';
@@ -69,7 +69,11 @@ export function installFtpServer(world: World, spec: FtpServerSpec): void {
     world.on(TIMER, (w, { host, session }: { host: string; session: string }) => onTimer(w, host, session));
     world.on(LOCK, (w, { host, input }: { host: string; input: FtpInput }) => feed(w, host, null, input));
   }
-  net.listen(world, spec.host, spec.port ?? 21, { app: { type: APP, id: spec.host }, label: 'ctrl', backlog: 1024 });
+  net.listen(world, spec.host, spec.port ?? 21, {
+    app: { type: APP, id: spec.host },
+    label: 'ctrl',
+    backlog: 1024,
+  });
   for (const l of spec.locks ?? []) {
     const lock: Lock = { path: l.path, from: l.from, until: l.until, owner: 'external' };
     world.schedule(Math.max(world.now, l.from), LOCK, { host: spec.host, input: { kind: 'lock', lock } });
@@ -103,13 +107,23 @@ function onSocketEvent(world: World, host: string, ev: SocketEvent): void {
       // A new control connection: its name is the session's name.
       const c = net.getConn(world, ev.conn);
       world.set(`ftpc:${ev.conn}`, { host, session: ev.conn, data: null } satisfies ConnRole);
-      feed(world, host, ev.conn, { kind: 'control-opened', session: ev.conn, client: c.remote, server: c.local });
+      feed(world, host, ev.conn, {
+        kind: 'control-opened',
+        session: ev.conn,
+        client: c.remote,
+        server: c.local,
+      });
       return;
     }
     const role = { ...listening };
     world.set(`ftpc:${ev.conn}`, role);
     world.set(`ftpd:${host}|${role.session}|${role.data}`, ev.conn);
-    feed(world, host, role.session, { kind: 'data-accepted', session: role.session, data: role.data!, remote: ev.remote });
+    feed(world, host, role.session, {
+      kind: 'data-accepted',
+      session: role.session,
+      data: role.data!,
+      remote: ev.remote,
+    });
     return;
   }
   const role = world.get<ConnRole>(`ftpc:${ev.conn}`);
@@ -234,7 +248,8 @@ function carryOut(world: World, host: string, outputs: readonly FtpOutput[], que
   for (const o of outputs) {
     switch (o.kind) {
       case 'control-write':
-        if (world.tracing) world.record('ftp-reply', host, { session: o.session, code: o.code, text: o.text });
+        if (world.tracing)
+          world.record('ftp-reply', host, { session: o.session, code: o.code, text: o.text });
         if (net.findConn(world, o.session)) net.send(world, o.session, o.bytes);
         break;
       case 'control-close':
@@ -245,8 +260,17 @@ function carryOut(world: World, host: string, outputs: readonly FtpOutput[], que
           queue.push({ kind: 'data-listen-failed', session: o.session, data: o.data });
           break;
         }
-        net.listen(world, host, o.local.port, { app: { type: APP, id: host }, label: 'data', hold: o.hold, backlog: 1 });
-        world.set(`ftpl:${host}|${o.local.port}`, { host, session: o.session, data: o.data } satisfies ConnRole);
+        net.listen(world, host, o.local.port, {
+          app: { type: APP, id: host },
+          label: 'data',
+          hold: o.hold,
+          backlog: 1,
+        });
+        world.set(`ftpl:${host}|${o.local.port}`, {
+          host,
+          session: o.session,
+          data: o.data,
+        } satisfies ConnRole);
         world.set(`ftpd:${host}|${o.session}|${o.data}`, o.local.port);
         queue.push({ kind: 'data-listening', session: o.session, data: o.data });
         break;
@@ -296,7 +320,8 @@ function carryOut(world: World, host: string, outputs: readonly FtpOutput[], que
         break;
       }
       case 'log':
-        if (world.tracing) world.record('ftp-log', host, { session: o.entry.session, line: w3cLine(o.entry), entry: o.entry });
+        if (world.tracing)
+          world.record('ftp-log', host, { session: o.entry.session, line: w3cLine(o.entry), entry: o.entry });
         break;
       case 'note':
         if (world.tracing) recordNote(world, host, o);

@@ -25,5 +25,3 @@ declare module '../../sim/trace.ts' {
     'ftp-note': { readonly session: string; readonly text: string };
   }
 }
-
-export {};

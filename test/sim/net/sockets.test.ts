@@ -9,7 +9,11 @@ const SERVER = { addr: '10.0.0.2', port: 80 };
 
 /** The segments on the wire as the sending host put them there: 'client SYN', 'server SYN,ACK', ... */
 function wire(w: World): string[] {
-  return w.trace.filter((e) => e.kind === 'seg-send').map((e) => `${e.host} ${flagNames(e.seg.flags)}${e.seg.payload.length ? ` ${e.seg.payload.length}` : ''}`);
+  return w.trace
+    .filter((e) => e.kind === 'seg-send')
+    .map(
+      (e) => `${e.host} ${flagNames(e.seg.flags)}${e.seg.payload.length ? ` ${e.seg.payload.length}` : ''}`,
+    );
 }
 
 describe('socket facade over simulated TCP', () => {
@@ -20,7 +24,10 @@ describe('socket facade over simulated TCP', () => {
     expect(conn).toBe('client/tcp#1');
     w.run();
     expect(wire(w)).toEqual(['client SYN', 'server SYN,ACK', 'client ACK']);
-    expect(seen.map((s) => `${s.at / MS}ms ${s.app} ${s.ev.kind}`)).toEqual(['2ms cli connected', '3ms srv accepted']);
+    expect(seen.map((s) => `${s.at / MS}ms ${s.app} ${s.ev.kind}`)).toEqual([
+      '2ms cli connected',
+      '3ms srv accepted',
+    ]);
     const accepted = seen[1]!.ev;
     expect(accepted.kind === 'accepted' && accepted.remote.addr).toBe('10.0.0.1');
   });
@@ -52,12 +59,23 @@ describe('socket facade over simulated TCP', () => {
     net.connect(w, 'client', SERVER, { app: APP('cli') });
     w.run();
     expect(Buffer.concat(got)).toEqual(Buffer.from(data));
-    expect(seen.filter((s) => s.ev.kind === 'closed').map((s) => s.app).sort()).toEqual(['cli', 'srv']);
-    const states = w.trace.filter((e) => e.kind === 'tcp-state' && e.host === 'client').map((e) => e.kind === 'tcp-state' && e.to);
+    expect(
+      seen
+        .filter((s) => s.ev.kind === 'closed')
+        .map((s) => s.app)
+        .sort(),
+    ).toEqual(['cli', 'srv']);
+    const states = w.trace
+      .filter((e) => e.kind === 'tcp-state' && e.host === 'client')
+      .map((e) => e.kind === 'tcp-state' && e.to);
     expect(states).toContain('TIME-WAIT');
     expect(states[states.length - 1]).toBe('CLOSED');
     // Nothing is left behind: the connection's names and port are free again.
-    expect([...w.keys()].filter((k) => k.startsWith('conn:') || k.startsWith('demux:') || k.startsWith('bound:client'))).toEqual([]);
+    expect(
+      [...w.keys()].filter(
+        (k) => k.startsWith('conn:') || k.startsWith('demux:') || k.startsWith('bound:client'),
+      ),
+    ).toEqual([]);
   });
 
   it('a held listener leaves SYNs unanswered until released, then answers them', () => {
@@ -78,7 +96,9 @@ describe('socket facade over simulated TCP', () => {
     expect(() => net.listen(w, 'nohost', 80, { app: APP('x') })).toThrow(/no host named 'nohost'/);
     net.listen(w, 'server', 80, { app: APP('x') });
     expect(() => net.listen(w, 'server', 80, { app: APP('x') })).toThrow(/already has a listener/);
-    expect(() => net.connect(w, 'client', { addr: '10.0.0.2', port: 70000 }, { app: APP('x') })).toThrow(/ports are 1-65535/);
+    expect(() => net.connect(w, 'client', { addr: '10.0.0.2', port: 70000 }, { app: APP('x') })).toThrow(
+      /ports are 1-65535/,
+    );
     expect(() => net.send(w, 'client/tcp#9', new Uint8Array(1))).toThrow(/no connection named/);
   });
 

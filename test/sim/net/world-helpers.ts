@@ -2,8 +2,8 @@
  * A small simulated network for the socket layer's tests: hosts joined by symmetric paths, and a scripted
  * application that records every socket event it gets and can act on them.
  */
-import { type NetSpec, installNetwork } from '../../../sim/net/network.ts';
-import { pathConfig, type PathOptions } from '../../../sim/net/path-config.ts';
+import { installNetwork, type NetSpec } from '../../../sim/net/network.ts';
+import { type PathOptions, pathConfig } from '../../../sim/net/path-config.ts';
 import { type AppCall, deliver, installSockets, type SocketEvent } from '../../../sim/net/sockets.ts';
 import type { TcpOptions } from '../../../sim/tcp/options.ts';
 import { World } from '../../../sim/world.ts';
@@ -27,10 +27,12 @@ export function netWorld(
   } = {},
 ) {
   const w = new World({ seed: o.seed ?? 1 });
-  const hosts = (o.hosts ?? [
-    ['client', '10.0.0.1'],
-    ['server', '10.0.0.2'],
-  ]).map(([name, addr]) => ({ name, addr }));
+  const hosts = (
+    o.hosts ?? [
+      ['client', '10.0.0.1'],
+      ['server', '10.0.0.2'],
+    ]
+  ).map(([name, addr]) => ({ name, addr }));
   const config = pathConfig(o.path ?? { latency: '1ms' });
   const paths = [];
   for (const a of hosts) for (const b of hosts) if (a !== b) paths.push({ from: a.name, to: b.name, config });

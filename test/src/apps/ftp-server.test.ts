@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEntry } from '../../../sim/trace.ts';
 import { flagNames } from '../../../sim/tcp/segment.ts';
+import type { TraceEntry } from '../../../sim/trace.ts';
 import { ftpLogLines } from '../../../src/apps/ftp-server.ts';
 import { ftpWorld, login } from './ftp-world.ts';
 
@@ -34,7 +34,14 @@ describe('the FTP 7.5 model over simulated TCP', () => {
     c.send('PORT 10,0,0,1,19,136');
     c.until(200);
     const t = c.world.trace;
-    const syn = firstIndex(t, (e) => e.kind === 'seg-send' && e.host === 'server' && e.seg.dst.port === 5000 && flagNames(e.seg.flags) === 'SYN');
+    const syn = firstIndex(
+      t,
+      (e) =>
+        e.kind === 'seg-send' &&
+        e.host === 'server' &&
+        e.seg.dst.port === 5000 &&
+        flagNames(e.seg.flags) === 'SYN',
+    );
     const reply = firstIndex(t, (e) => e.kind === 'ftp-reply' && e.code === 200);
     expect(syn).toBeGreaterThan(0);
     expect(syn).toBeLessThan(reply);
@@ -54,9 +61,15 @@ describe('the FTP 7.5 model over simulated TCP', () => {
     c.world.run();
     const t = c.world.trace;
     // The server closes the data connection (its FIN queues behind the last bytes) before it writes 226.
-    const fin = firstIndex(t, (e) => e.kind === 'sock-call' && e.host === 'server' && e.conn.includes('/data#') && e.call === 'close');
+    const fin = firstIndex(
+      t,
+      (e) => e.kind === 'sock-call' && e.host === 'server' && e.conn.includes('/data#') && e.call === 'close',
+    );
     const reply226 = firstIndex(t, (e) => e.kind === 'ftp-reply' && e.code === 226);
-    const serverDataDone = firstIndex(t, (e) => e.kind === 'tcp-state' && e.host === 'server' && e.conn.includes('data') && e.to === 'TIME-WAIT');
+    const serverDataDone = firstIndex(
+      t,
+      (e) => e.kind === 'tcp-state' && e.host === 'server' && e.conn.includes('data') && e.to === 'TIME-WAIT',
+    );
     expect(fin).toBeLessThan(reply226);
     expect(reply226).toBeLessThan(serverDataDone);
     expect(ftpLogLines(c.world, 'server').some((l) => / RETR f\.bin 226 0 0 /.test(l))).toBe(true);

@@ -5,15 +5,19 @@
  */
 import { installNetwork } from '../../../sim/net/network.ts';
 import { pathConfig } from '../../../sim/net/path-config.ts';
-import * as net from '../../../sim/net/sockets.ts';
 import type { AppCall } from '../../../sim/net/sockets.ts';
+import * as net from '../../../sim/net/sockets.ts';
 import type { Endpoint } from '../../../sim/tcp/segment.ts';
 import { World } from '../../../sim/world.ts';
 import { type FtpServerSpec, installFtpServer } from '../../../src/apps/ftp-server.ts';
 
 export const CLIENT_ADDR = '10.0.0.1';
 export const SERVER_ADDR = '10.0.0.2';
-export const USERS = { users: [{ name: 'alice', password: 'pw' }], anonymous: false, isolation: 'None' as const };
+export const USERS = {
+  users: [{ name: 'alice', password: 'pw' }],
+  anonymous: false,
+  isolation: 'None' as const,
+};
 
 export interface RawClient {
   world: World;
@@ -77,7 +81,9 @@ export function ftpWorld(server: Partial<FtpServerSpec> = {}, latency = '1ms'): 
     received,
     ctrl: net.connect(w, 'client', target, { app, label: 'ctrl' }),
     send(line, raw = false) {
-      w.input(`send ${line}`, (world) => net.send(world, client.ctrl, Buffer.from(raw ? line : `${line}\r\n`, 'latin1')));
+      w.input(`send ${line}`, (world) =>
+        net.send(world, client.ctrl, Buffer.from(raw ? line : `${line}\r\n`, 'latin1')),
+      );
     },
     dataConnect(port, localPort) {
       let name = '';
@@ -91,7 +97,10 @@ export function ftpWorld(server: Partial<FtpServerSpec> = {}, latency = '1ms'): 
     },
     until(code) {
       const start = replies.length;
-      w.run({ untilState: () => replies.slice(start).some((r) => r.startsWith(`${code} `)), maxSteps: 1_000_000 });
+      w.run({
+        untilState: () => replies.slice(start).some((r) => r.startsWith(`${code} `)),
+        maxSteps: 1_000_000,
+      });
     },
   };
   return client;
