@@ -172,7 +172,7 @@ export function makeConfig(input: FtpConfigInput = {}): FtpConfig {
   port('passivePortLow', c.passivePortLow, 1025);
   port('passivePortHigh', c.passivePortHigh, 1025);
   if (c.passivePortHigh < c.passivePortLow) {
-    throw bad('passivePortHigh', `(${c.passivePortHigh}) is below passivePortLow (${c.passivePortLow})`);
+    throw bad('passivePortHigh', `${c.passivePortHigh} is below passivePortLow (${c.passivePortLow})`);
   }
   if (c.externalIp4Address !== null && !IPV4.test(c.externalIp4Address)) {
     throw bad('externalIp4Address', `${JSON.stringify(c.externalIp4Address)} is not a dotted IPv4 address`);

@@ -22,7 +22,7 @@ import { emptyFs, type Fs, lockFile, unlockFile } from './fs.ts';
 import type { FtpInput, FtpOutput } from './io.ts';
 import { execute, isAbort } from './session-commands.ts';
 import { type Ctx, endpoint, log, note, type S, say } from './session-context.ts';
-import { firstPassivePort } from './session-data.ts';
+import { firstPassivePort, releasePorts } from './session-data.ts';
 import { endSession } from './session-end.ts';
 import type { FtpServer, Session } from './session-state.ts';
 import { fireDue, nextSessionDeadline } from './session-timers.ts';
@@ -45,6 +45,7 @@ export function createServer(config: FtpConfigInput | FtpConfig = {}, fs: Fs = e
     sessions: {},
     opened: 0,
     nextPassivePort: firstPassivePort(c.seed, c.passivePortLow, c.passivePortHigh),
+    passivePorts: {},
   };
 }
 
@@ -64,6 +65,7 @@ export function handleTimeout(server: FtpServer, now: Time): Step {
       const s = ctx.server.sessions[base.id];
       if (s === undefined) continue;
       if (fireDue(ctx, s)) pump(ctx, s);
+      if (isAlive(ctx, s)) releasePorts(ctx, s);
     }
   });
 }
@@ -101,6 +103,12 @@ function ordered(server: FtpServer): Session[] {
 }
 
 function dispatch(ctx: Ctx, base: FtpServer, input: FtpInput) {
+  route(ctx, base, input);
+  const s = 'session' in input ? ctx.server.sessions[input.session] : undefined;
+  if (s !== undefined) releasePorts(ctx, s);
+}
+
+function route(ctx: Ctx, base: FtpServer, input: FtpInput) {
   switch (input.kind) {
     case 'control-opened':
       return open(ctx, base, input.session, input.client, input.server);
@@ -168,6 +176,7 @@ function open(
     restOffset: 0,
     renameFrom: null,
     nextDataId: 1,
+    ports: [],
     data: null,
     closing: [],
     busy: null,

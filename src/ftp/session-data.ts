@@ -39,29 +39,43 @@ export function firstPassivePort(seed: string | number, low: number, high: numbe
 
 /**
  * The next free passive port: sequential from the last one given, wrapping inside the range, skipping every
- * port a session of this server listens on, is connected on, or is still closing on (so a new listener never
+ * port held by a session of this server (listening, connected, or still closing, so that a new listener never
  * shares a port with a connection in TIME-WAIT on the server's side). null when the range is exhausted.
  * INFERRED (facts §4.2): Windows hands out ephemeral ports its own way; a sequence from a seeded start is
  * deterministic, spreads sessions apart and is easy to read in a trace.
  */
-function allocatePassivePort(ctx: Ctx): number | null {
+function allocatePassivePort(ctx: Ctx, s: S): number | null {
   const { passivePortLow: low, passivePortHigh: high } = ctx.config;
-  const used = new Set<number>();
-  for (const other of Object.values(ctx.server.sessions)) {
-    const d = other.data;
-    if (d !== null && 'port' in d) used.add(d.port);
-    for (const c of other.closing) used.add(c.port);
-  }
+  const used = ctx.server.passivePorts;
   const size = high - low + 1;
   const start = ctx.server.nextPassivePort;
   for (let k = 0; k < size; k++) {
     const port = low + ((start - low + k) % size);
-    if (!used.has(port)) {
+    if (used[port] === undefined) {
       ctx.server.nextPassivePort = port === high ? low : port + 1;
+      used[port] = s.id;
+      s.ports.push(port);
       return port;
     }
   }
   return null;
+}
+
+/**
+ * Gives back the passive ports the session no longer holds (its listener was given up, or the connection on
+ * it finished closing). Called once at the end of every transition of the session; `all` at its end.
+ */
+export function releasePorts(ctx: Ctx, s: S, all = false): void {
+  if (s.ports.length === 0) return;
+  const held = new Set<number>(all ? [] : s.closing.map((c) => c.port));
+  const d = s.data;
+  if (!all && d !== null && 'port' in d) held.add(d.port);
+  const keep = s.ports.filter((p) => held.has(p));
+  if (keep.length === s.ports.length) return;
+  for (const p of s.ports) {
+    if (!held.has(p) && ctx.server.passivePorts[p] === s.id) delete ctx.server.passivePorts[p];
+  }
+  s.ports = keep;
 }
 
 // ---- retiring a channel ----------------------------------------------------------------------------------
@@ -210,7 +224,7 @@ export function passiveCommand(ctx: Ctx, s: S, cmd: CommandRef, extended: boolea
 
 /** Allocates a port and asks the driver to listen on it; the reply waits for data-listening. */
 export function startListening(ctx: Ctx, s: S, cmd: CommandRef, extended: boolean) {
-  const port = allocatePassivePort(ctx);
+  const port = allocatePassivePort(ctx, s);
   if (port === null) {
     // facts §1 (Azure pipelines #5929): PASV is answered 425 directly when no listening socket can be opened.
     s.busy = null;

@@ -10,7 +10,7 @@
 
 import type { Ctx, S } from './session-context.ts';
 import { log } from './session-context.ts';
-import { retireData } from './session-data.ts';
+import { releasePorts, retireData } from './session-data.ts';
 import { failTransfer } from './session-transfer.ts';
 import { WIN32 } from './win32.ts';
 
@@ -30,5 +30,7 @@ export function endSession(ctx: Ctx, s: S, status: EndStatus): void {
   s.busy = null;
   if (status.closeControl) ctx.out.push({ kind: 'control-close', session: s.id });
   log(ctx, s, { method: 'ControlChannelClosed', win32: status.win32, substatus: status.substatus });
+  // Connections still closing are the transport's business now; their ports go back to the pool.
+  releasePorts(ctx, s, true);
   delete ctx.server.sessions[s.id];
 }

@@ -29,6 +29,12 @@ export interface FtpServer {
   readonly opened: number;
   /** The next passive port to try (sequential from a seeded start, wrapping inside the range). */
   readonly nextPassivePort: number;
+  /**
+   * Passive ports in use, by the session that holds them: from allocation until the listener is given up or
+   * its connection's close handshake is done. Kept here rather than found by scanning the sessions, so that
+   * allocation costs the same with 10,000 sessions, and a driver may hand the model one session at a time.
+   */
+  readonly passivePorts: Readonly<Record<number, string>>;
 }
 
 export type LoginState =
@@ -169,6 +175,8 @@ export interface Session {
   /** RNFR's site path, waiting for RNTO. */
   readonly renameFrom: string | null;
   readonly nextDataId: number;
+  /** The passive ports this session holds in FtpServer.passivePorts. */
+  readonly ports: readonly number[];
   readonly data: DataChannel | null;
   readonly closing: readonly ClosingConnection[];
   readonly busy: Busy | null;
