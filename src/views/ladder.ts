@@ -217,7 +217,7 @@ export class Ladder {
             : (['‖', `held by ${e.rule}`, 'held'] as const);
         const tail = ` ${why}`;
         const label = segmentLabel(seg, this.ctx, Math.max(8, room - textWidth(tail) - 3));
-        const body = textWidth(label) + 4;
+        const body = textWidth(label) + 6; // ├╌ label ╌╌✗
         c.put(a, dir > 0 ? '├' : '┤', style);
         if (dir > 0) {
           c.fill(a + 1, a + body, '╌', style);
@@ -266,8 +266,8 @@ export class Ladder {
 
 /** Milliseconds with three decimals (microseconds); from 1,000 s on, seconds with three decimals and 's'. */
 export function formatTime(at: Time): string {
-  if (at >= 1000 * SECOND) return `${(at / SECOND).toFixed(3)}s`;
-  return (at / MS).toFixed(3);
+  const ms = (at / MS).toFixed(3);
+  return ms.length <= TIME_WIDTH ? ms : `${(at / SECOND).toFixed(3)}s`;
 }
 
 /** The ladder of a trace, or of a prefix of it: the header, then the lines of every entry drawn. */

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ACK, FIN, PSH, SYN } from '../../../sim/tcp/segment.ts';
+import { MS } from '../../../sim/time.ts';
+import { alignEvents, type DiffEvent, diffEvents, sideBySideLines } from '../../../src/views/profile-diff.ts';
+import { textWidth } from '../../../src/views/text.ts';
+import { CLIENT, SERVER, seg, TraceBuilder } from './trace-builder.ts';
+
+const ev = (texts: string): DiffEvent[] => texts.split(' ').map((text, i) => ({ at: i * MS, text }));
+const marks = (a: string, b: string) =>
+  alignEvents(ev(a), ev(b))
+    .rows.map((r) => `${r.mark}:${r.left?.text ?? ''}/${r.right?.text ?? ''}`)
+    .join(' ');
+
+describe('aligning two runs', () => {
+  it('puts what both runs did on one row, in order', () => {
+    expect(marks('a b c', 'a b c')).toBe('same:a/a same:b/b same:c/c');
+  });
+
+  it('pairs what differs between two matching rows, and marks what one run alone did', () => {
+    expect(marks('a 150 x c', 'a 125 c')).toBe('same:a/a changed:150/125 left:x/ same:c/c');
+    expect(marks('a c', 'a b c d')).toBe('same:a/a right:/b same:c/c right:/d');
+  });
+
+  it('finds the longest common order, as diff does', () => {
+    // 226 before the FIN in one run, after it in the other: one of them is the difference.
+    const rows = alignEvents(ev('RETR 150 FIN 226 QUIT'), ev('RETR 150 226 FIN QUIT')).rows;
+    expect(rows.filter((r) => r.mark === 'same')).toHaveLength(4);
+    expect(rows.filter((r) => r.mark !== 'same')).toHaveLength(2);
+  });
+});
+
+describe('the events of a run', () => {
+  it("are the server's FTP commands and replies and its SYN, FIN and RST, by kind of connection", () => {
+    const t = new TraceBuilder();
+    const S = 'server/ctrl#1';
+    const dataPort = { addr: SERVER.addr, port: 20 };
+    const synCtrl = seg(CLIENT, SERVER, SYN, 1, 0);
+    const dataSyn = seg(dataPort, CLIENT, SYN, 10, 0);
+    const bytes = seg(dataPort, CLIENT, PSH | ACK, 11, 1, 'abc');
+    const dataFin = seg(dataPort, CLIENT, FIN | ACK, 14, 1);
+    t.at(0).recv('server', 'client', synCtrl);
+    t.at(MS).command('server', S, 'RETR a.txt').reply('server', S, 150, '150 Opening.\r\n');
+    t.send('server', 'client', dataSyn, 'server/data#2').send('server', 'client', bytes, 'server/data#2');
+    t.at(2 * MS)
+      .send('server', 'client', dataFin, 'server/data#2')
+      .reply('server', S, 226, '226-Done\r\n226 Bye\r\n');
+    t.recv('client', 'server', dataFin, 'client/data#2');
+    expect(diffEvents(t.trace, 'server').map((e) => e.text)).toEqual([
+      '← ctrl SYN',
+      '→ RETR a.txt',
+      '← 150 Opening.',
+      '→ data SYN',
+      '→ data FIN,ACK',
+      '← 226-Done (+1 lines)',
+    ]);
+  });
+});
+
+describe('side by side', () => {
+  it('fits the width, with the mark between the columns', () => {
+    const { rows } = alignEvents(ev(`a ${'long-'.repeat(30)} c`), ev('a b c'));
+    const lines = sideBySideLines(rows, { width: 100, leftTitle: 'iis6', rightTitle: 'ftp75' });
+    for (const l of lines) expect(textWidth(l)).toBeLessThanOrEqual(100);
+    expect(lines[2]).toMatch(/^ +1\.000 long-long-.*… ≠ +1\.000 b$/);
+    expect(lines[2]![49]).toBe('≠');
+  });
+});
