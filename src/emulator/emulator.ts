@@ -37,7 +37,7 @@ import {
   resolveLimits,
 } from './options.ts';
 import { storageExceeded, tooManyConnections, WIN32_DISK_FULL } from './replies.ts';
-import { siteBytes } from './site.ts';
+import { loadDirectory, siteBytes } from './site.ts';
 
 /** A running emulator. */
 export interface Emulator {
@@ -97,11 +97,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...defaultPassiveRange(),
     ...options.config,
   });
-  let fs = fsFromEntries({ ...options.files }, 0);
+  const notice = options.notice ?? ((text: string) => process.stderr.write(`netstep serve: ${text}\n`));
+  const loaded = options.filesDir === undefined ? null : loadDirectory(options.filesDir, clock.epochMs);
+  for (const why of loaded?.skipped ?? []) notice(`--files: skipped ${why}`);
+  let fs = fsFromEntries({ ...loaded?.entries, ...options.files }, 0);
   for (const path of options.locks ?? []) {
     fs = lockFile(fs, { path: sitePath(path), from: 0, until: null, owner: EXTERNAL });
   }
-  const notice = options.notice ?? ((text: string) => process.stderr.write(`netstep serve: ${text}\n`));
   const bindActive = config.activeDataPort < 1024 ? await mayBind(host, config.activeDataPort) : true;
   if (bindActive === false) {
     notice(
@@ -109,7 +111,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
   }
   const driver = new Driver(createServer(config, fs), clock, limits, notice, options, bindActive);
-  options.log?.(w3cHeader(0, W3C_SOFTWARE, { epochMs: config.epochMs }).join('\n'));
   const listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
     driver.connection(socket),
   );
@@ -120,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     listener.listen({ host, port }, resolve);
   });
   listener.on('error', (err) => notice(`control listener: ${err.message}`));
+  for (const line of w3cHeader(0, W3C_SOFTWARE, { epochMs: config.epochMs })) options.log?.(line);
   const bound = (listener.address() as net.AddressInfo).port;
   let closing: Promise<void> | null = null;
   return {

@@ -12,4 +12,4 @@ export {
   parseTimeouts,
   parseUser,
 } from './options.ts';
-export { type LoadedSite, loadDirectory, siteBytes } from './site.ts';
+export { type LoadedSite, loadDirectory, siteBytes, siteSize } from './site.ts';

@@ -58,6 +58,8 @@ export interface EmulatorOptions {
   readonly config?: FtpConfigInput;
   /** The site's files, as fsFromEntries takes them: `{ 'docs/a.txt': 'text', 'empty/': null }`. */
   readonly files?: Readonly<Record<string, EntryValue>>;
+  /** A directory copied into the site at start (site.ts says what is skipped); `files` are added to it. */
+  readonly filesDir?: string;
   /** Site paths held open by another process from the start (RETR and STOR get the sharing violation). */
   readonly locks?: readonly string[];
   readonly limits?: Partial<Limits> & { readonly loginFailDelay?: Time | string };

@@ -21,8 +21,6 @@ import { cleanName, nameKey } from '../ftp/fs-path.ts';
 export interface LoadedSite {
   /** Entries for `fsFromEntries`: 'dir/' for a directory, 'dir/a.txt' for a file. */
   readonly entries: Record<string, EntrySpec>;
-  readonly files: number;
-  readonly bytes: number;
   /** One line per thing left out, saying why. */
   readonly skipped: readonly string[];
 }
@@ -41,8 +39,6 @@ export function loadDirectory(dir: string, epochMs: number): LoadedSite {
   if (!top.isDirectory()) throw new UsageError(`--files ${dir}: not a directory`);
   const entries: Record<string, EntrySpec> = {};
   const skipped: string[] = [];
-  let files = 0;
-  let bytes = 0;
   const mtimeOf = (ms: number): Time => Math.round((ms - epochMs) / 1000) * SECOND;
 
   const walk = (real: string, site: string): void => {
@@ -74,15 +70,24 @@ export function loadDirectory(dir: string, epochMs: number): LoadedSite {
           data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
           mtime: mtimeOf(st.mtimeMs),
         };
-        files++;
-        bytes += data.byteLength;
       } else {
         skipped.push(`${shown}: not a regular file or directory`);
       }
     }
   };
   walk(dir, '');
-  return { entries, files, bytes, skipped };
+  return { entries, skipped };
+}
+
+/** Files in a site and their bytes (for the start-up line). */
+export function siteSize(fs: Fs): { files: number; bytes: number } {
+  let files = 0;
+  const count = (node: FsNode): void => {
+    if (node.kind === 'file') files++;
+    else for (const child of node.children.values()) count(child);
+  };
+  count(fs.root);
+  return { files, bytes: siteBytes(fs) };
 }
 
 const sizes = new WeakMap<FsNode, number>();
