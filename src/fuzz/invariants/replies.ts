@@ -17,6 +17,8 @@
  */
 
 import type { TraceEntry } from '../../../sim/trace.ts';
+import '../../apps/ftp-trace.ts';
+import '../../../sim/net/sockets.ts';
 import { type Violation, violation } from './violation.ts';
 
 export type ControlEvent =
