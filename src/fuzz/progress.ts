@@ -16,7 +16,7 @@ export interface Progress {
 export function progressLine(p: Progress, width = 80): string {
   const rate = p.elapsed > 0 ? p.done / p.elapsed : 0;
   const left = rate > 0 ? (p.total - p.done) / rate : Number.NaN;
-  const counts = [
+  const parts = [
     `${p.done}/${p.total} seeds`,
     `${p.failures} ${p.failures === 1 ? 'failure' : 'failures'}`,
     `${rate.toFixed(1)} seeds/s`,
@@ -25,9 +25,10 @@ export function progressLine(p: Progress, width = 80): string {
       : Number.isFinite(left)
         ? `~${formatSeconds(left)} left`
         : '',
-  ]
-    .filter((s) => s !== '')
-    .join('  ');
+  ].filter((s) => s !== '');
+  // On a narrow terminal the last parts go first, whole, rather than a word cut in half.
+  while (parts.length > 1 && parts.join('  ').length > width) parts.pop();
+  const counts = parts.join('  ');
   const barWidth = Math.max(0, Math.min(30, width - counts.length - 4));
   if (barWidth < 5) return counts.slice(0, width);
   const filled = p.total > 0 ? Math.floor((barWidth * p.done) / p.total) : barWidth;
