@@ -32,7 +32,9 @@ describe('views of a real run', () => {
   it('are byte-identical for the same seed, in every view', () => {
     const a = allViews(3);
     const b = allViews(3);
-    a.forEach((view, i) => expect(b[i], `view ${i}`).toBe(view));
+    a.forEach((view, i) => {
+      expect(b[i], `view ${i}`).toBe(view);
+    });
     // And a different seed gives a different run (the ISNs differ), so the comparison can fail.
     expect(allViews(4)[0]).not.toBe(a[0]);
   });
