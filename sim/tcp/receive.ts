@@ -75,12 +75,12 @@ export function receiveText(
     case 'CLOSING':
     case 'LAST-ACK':
       // Seventh step: "This should not occur since a FIN has been received from the remote side. Ignore
-      // the segment text." Eighth step: remain in the state; acknowledge.
-      return true;
+      // the segment text." Eighth step: a FIN is acknowledged and the state remains.
+      return fin;
     case 'TIME-WAIT':
-      // Eighth step: "Restart the 2 MSL time-wait timeout."
+      // Eighth step: "Remain in the TIME-WAIT state. Restart the 2 MSL time-wait timeout."
       if (fin) t.timeWaitAt = now + 2 * t.options.msl;
-      return true;
+      return fin;
     default:
       invariant(false, `text processed in ${t.state}`);
   }

@@ -8,7 +8,9 @@ import { traceLine } from './matchers.ts';
 describe('closed port: the reset a segment with no connection gets', () => {
   test('a SYN gets <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>', () => {
     const reply = closedPortReply(seg({ ...FROM_PEER, ctl: 'SYN', seq: peer(0) }));
-    expect(reply && traceLine(reply)).toBe(`10.0.0.1:1025 > 10.0.0.2:21 RST,ACK seq=0 ack=${peer(1)} wnd=0 len=0`);
+    expect(reply && traceLine(reply)).toBe(
+      `10.0.0.1:1025 > 10.0.0.2:21 RST,ACK seq=0 ack=${peer(1)} wnd=0 len=0`,
+    );
   });
 
   test('SEG.LEN counts the text, the SYN and the FIN, and wraps past 2^32', () => {

@@ -165,18 +165,35 @@ describe('ESTABLISHED: the ACK field', () => {
     const strict = deliver(established(), { ctl: 'PSH,ACK', seq: peer(1), ack: old, data: 'x' });
     expect(strict).toSend([{ ...TO_PEER, ctl: 'ACK', seq: us(1), ack: peer(1) }]);
     expect(readable(strict.tcb)).toBe(0);
-    const lax = deliver(established({ rfc5961: false }), { ctl: 'PSH,ACK', seq: peer(1), ack: old, data: 'x' });
+    const lax = deliver(established({ rfc5961: false }), {
+      ctl: 'PSH,ACK',
+      seq: peer(1),
+      ack: old,
+      data: 'x',
+    });
     expect(lax).toSend([{ ...TO_PEER, ctl: 'ACK', seq: us(1), ack: peer(2) }]);
     expect(readable(lax.tcb)).toBe(1);
   });
 
   test('the window is taken only from a segment newer than the last that set it (SND.WL1, SND.WL2)', () => {
     // A segment beyond a gap sets SND.WL1 far ahead ...
-    const ahead = deliver(established(), { ctl: 'PSH,ACK', seq: peer(10), ack: us(1), wnd: 3000, data: 'jk' });
+    const ahead = deliver(established(), {
+      ctl: 'PSH,ACK',
+      seq: peer(10),
+      ack: us(1),
+      wnd: 3000,
+      data: 'jk',
+    });
     expect(ahead.tcb.sndWnd).toBe(3000);
     expect([ahead.tcb.sndWl1, ahead.tcb.sndWl2]).toEqual([peer(10), us(1)]);
     // ... so the older segment that fills the gap (SEG.SEQ < SND.WL1) does not set the window back.
-    const filled = deliver(ahead.tcb, { ctl: 'PSH,ACK', seq: peer(1), ack: us(1), wnd: 100, data: 'abcdefghi' });
+    const filled = deliver(ahead.tcb, {
+      ctl: 'PSH,ACK',
+      seq: peer(1),
+      ack: us(1),
+      wnd: 100,
+      data: 'abcdefghi',
+    });
     expect(readable(filled.tcb)).toBe(11);
     expect(filled.tcb.sndWnd).toBe(3000);
     // Pure window updates: a newer SEG.SEQ, then the same SEG.SEQ with SEG.ACK not older, both count.
@@ -188,7 +205,12 @@ describe('ESTABLISHED: the ACK field', () => {
   });
 
   test('a zero window holds text back; a probe at RCV.NXT is refused but its ACK is processed', () => {
-    const full = deliver(established({ rcvBuf: 4 }), { ctl: 'PSH,ACK', seq: peer(1), ack: us(1), data: 'abcd' });
+    const full = deliver(established({ rcvBuf: 4 }), {
+      ctl: 'PSH,ACK',
+      seq: peer(1),
+      ack: us(1),
+      data: 'abcd',
+    });
     expect(full).toSend([{ ...TO_PEER, ctl: 'ACK', seq: us(1), ack: peer(5), wnd: 0 }]);
     const withData = send(full.tcb, bytes('q'), NOW).tcb;
     const probe = deliver(withData, { ctl: 'PSH,ACK', seq: peer(5), ack: us(2), data: 'e' });

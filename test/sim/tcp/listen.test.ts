@@ -36,7 +36,9 @@ describe('LISTEN', () => {
   test('a SYN opens a connection in SYN-RECEIVED that answers SYN,ACK with our MSS and window', () => {
     const tcb = listening();
     const step = deliver(tcb, { ctl: 'SYN', seq: PEER_ISS, mss: 1460 }, 0);
-    expect(step).toSend([{ ...TO_PEER, ctl: 'SYN,ACK', seq: us(0), ack: peer(1), wnd: 65535, mss: 1460, len: 0 }]);
+    expect(step).toSend([
+      { ...TO_PEER, ctl: 'SYN,ACK', seq: us(0), ack: peer(1), wnd: 65535, mss: 1460, len: 0 },
+    ]);
     expect(step).toBeInTcpState('SYN-RECEIVED');
     expect(step.out[0]).toEqual({ kind: 'state', from: 'LISTEN', to: 'SYN-RECEIVED' });
     expect(step.tcb.remote).toEqual(REMOTE);
@@ -60,7 +62,8 @@ describe('LISTEN', () => {
     [undefined, 1460, 536],
     [9000, 1000, 1000],
   ])('peer MSS %s with ours %s: segments of %s', (peerMss, ours, used) => {
-    const spec = peerMss === undefined ? { ctl: 'SYN', seq: PEER_ISS } : { ctl: 'SYN', seq: PEER_ISS, mss: peerMss };
+    const spec =
+      peerMss === undefined ? { ctl: 'SYN', seq: PEER_ISS } : { ctl: 'SYN', seq: PEER_ISS, mss: peerMss };
     const step = deliver(listening({ mss: ours }), spec, 0);
     expect(step.tcb.sndMss).toBe(used);
     expect(step).toSend([{ ...TO_PEER, ctl: 'SYN,ACK', seq: us(0), ack: peer(1), mss: ours }]);
@@ -104,6 +107,8 @@ describe('LISTEN', () => {
     expect(rst.tcb.remote).toEqual(REMOTE);
     const other = { ...FROM_PEER, src: { addr: '10.0.0.3', port: 21 }, ctl: 'SYN', seq: 5 };
     // A SYN from another port is not for this TCB (the caller demultiplexes).
-    expect(() => deliver(rst.tcb, { ...other, src: { addr: '10.0.0.2', port: 22 } })).toThrow(/not for the connection/);
+    expect(() => deliver(rst.tcb, { ...other, src: { addr: '10.0.0.2', port: 22 } })).toThrow(
+      /not for the connection/,
+    );
   });
 });

@@ -96,7 +96,9 @@ describe('SYN-RECEIVED (passive)', () => {
     const closing = close(written.tcb, NOW);
     expect(closing).toSendNothing();
     expect(closing).toBeInTcpState('SYN-RECEIVED');
-    expect(send(closing.tcb, bytes('late'), NOW).out).toEqual([{ kind: 'error', error: 'connection closing' }]);
+    expect(send(closing.tcb, bytes('late'), NOW).out).toEqual([
+      { kind: 'error', error: 'connection closing' },
+    ]);
     expect(close(closing.tcb, NOW).out).toEqual([{ kind: 'error', error: 'connection closing' }]);
     const step = deliver(closing.tcb, { ctl: 'ACK', seq: peer(1), ack: us(1) });
     expect(step).toSend([{ ...TO_PEER, ctl: 'FIN,PSH,ACK', seq: us(1), ack: peer(1), data: 'abc' }]);

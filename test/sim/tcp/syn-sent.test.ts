@@ -1,7 +1,16 @@
 /** SYN-SENT (RFC 9293 §3.10.7.3) and the active OPEN (§3.10.1). */
 
 import { describe, expect, test } from 'vitest';
-import { abort, close, createTcb, handleTimeout, nextDeadline, open, read, send } from '../../../sim/tcp/index.ts';
+import {
+  abort,
+  close,
+  createTcb,
+  handleTimeout,
+  nextDeadline,
+  open,
+  read,
+  send,
+} from '../../../sim/tcp/index.ts';
 import { MS, SECOND } from '../../../sim/time.ts';
 import {
   bytes,
@@ -29,7 +38,9 @@ describe('active OPEN', () => {
   });
 
   test('without a remote socket, or on an open connection, OPEN is an error', () => {
-    expect(open(createTcb(LOCAL), ISS, 0).out).toEqual([{ kind: 'error', error: 'foreign socket unspecified' }]);
+    expect(open(createTcb(LOCAL), ISS, 0).out).toEqual([
+      { kind: 'error', error: 'foreign socket unspecified' },
+    ]);
     expect(open(synSent(), ISS, 0).out).toEqual([{ kind: 'error', error: 'connection already exists' }]);
     expect(() => open(closed(), 2 ** 32, 0)).toThrow(/ISS must be an integer/);
   });
@@ -62,13 +73,16 @@ describe('SYN-SENT', () => {
     ['SEG.ACK = ISS', us(0)],
     ['SEG.ACK > SND.NXT', us(2)],
     ['SEG.ACK far off', 12345],
-  ])('an unacceptable ACK (%s) is answered <SEQ=SEG.ACK><CTL=RST> and the SYN stays outstanding', (_, ack) => {
-    const tcb = synSent();
-    const step = deliver(tcb, { ctl: 'SYN,ACK', seq: PEER_ISS, ack });
-    expect(step).toSend([{ ...TO_PEER, ctl: 'RST', seq: ack }]);
-    expect(step).toBeInTcpState('SYN-SENT');
-    expect(nextDeadline(step.tcb)).toBe(nextDeadline(tcb));
-  });
+  ])(
+    'an unacceptable ACK (%s) is answered <SEQ=SEG.ACK><CTL=RST> and the SYN stays outstanding',
+    (_, ack) => {
+      const tcb = synSent();
+      const step = deliver(tcb, { ctl: 'SYN,ACK', seq: PEER_ISS, ack });
+      expect(step).toSend([{ ...TO_PEER, ctl: 'RST', seq: ack }]);
+      expect(step).toBeInTcpState('SYN-SENT');
+      expect(nextDeadline(step.tcb)).toBe(nextDeadline(tcb));
+    },
+  );
 
   test('a RST with an acceptable ACK means the connection was refused', () => {
     const step = deliver(synSent(), { ctl: 'RST,ACK', seq: 0, ack: us(1) });
