@@ -62,7 +62,7 @@ export interface EmulatorOptions {
   readonly filesDir?: string;
   /** Site paths held open by another process from the start (RETR and STOR get the sharing violation). */
   readonly locks?: readonly string[];
-  readonly limits?: Partial<Limits> & { readonly loginFailDelay?: Time | string };
+  readonly limits?: Partial<Omit<Limits, 'loginFailDelay'>> & { readonly loginFailDelay?: Time | string };
   /** Receives the W3C log, header first, one line per call (no line end). Default: no log. */
   readonly log?: (line: string) => void;
   /** Receives the emulator's own notices (a fallback taken, a file skipped). Default: standard error. */
