@@ -3,7 +3,7 @@
  * Ctrl-C or SIGTERM, then closes every connection and exits 0.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../../sim/errors.ts';
 import { siteSize, startEmulator } from '../emulator/index.ts';
 import {
@@ -50,6 +50,28 @@ disk. Standard output carries the W3C log only; the start-up line and notices go
   --seed S               seed of the W3C session ids and the first passive port (default: random)
   --trace                print every command, reply and data-connection change on standard error`;
 
+const OPTIONS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: '2121' },
+  user: { type: 'string', multiple: true, default: [] },
+  anonymous: { type: 'boolean', default: false },
+  isolation: { type: 'string', default: 'None' },
+  files: { type: 'string' },
+  lock: { type: 'string', multiple: true, default: [] },
+  profile: { type: 'string', default: 'ftp75' },
+  log: { type: 'string' },
+  'pasv-ports': { type: 'string' },
+  timeouts: { type: 'string' },
+  'active-port': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-per-ip': { type: 'string' },
+  'max-upload-bytes': { type: 'string' },
+  'login-delay': { type: 'string', default: '1s' },
+  seed: { type: 'string' },
+  trace: { type: 'boolean', default: false },
+  help: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
 const ISOLATION: readonly IsolationMode[] = [
   'None',
   'StartInUsersDirectory',
@@ -60,30 +82,7 @@ const ISOLATION: readonly IsolationMode[] = [
 export const serveCommand: Command = {
   summary: 'the FTP 7.5 model on a real TCP port, for real FTP clients',
   async run(args) {
-    const { values } = strictArgs({
-      args,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '2121' },
-        user: { type: 'string', multiple: true, default: [] },
-        anonymous: { type: 'boolean', default: false },
-        isolation: { type: 'string', default: 'None' },
-        files: { type: 'string' },
-        lock: { type: 'string', multiple: true, default: [] },
-        profile: { type: 'string', default: 'ftp75' },
-        log: { type: 'string' },
-        'pasv-ports': { type: 'string' },
-        timeouts: { type: 'string' },
-        'active-port': { type: 'string' },
-        'max-connections': { type: 'string' },
-        'max-per-ip': { type: 'string' },
-        'max-upload-bytes': { type: 'string' },
-        'login-delay': { type: 'string', default: '1s' },
-        seed: { type: 'string' },
-        trace: { type: 'boolean', default: false },
-        help: { type: 'boolean' },
-      },
-    });
+    const { values } = parse(args);
     if (values.help) {
       console.log(HELP);
       return 0;
@@ -160,9 +159,9 @@ export const serveCommand: Command = {
 };
 
 /** parseArgs in strict mode, its complaints (unknown option, missing value) as usage errors (exit 2). */
-function strictArgs<T extends ParseArgsOptionsConfig>(config: { args: string[]; options: T }) {
+function parse(args: string[]) {
   try {
-    return parseArgs({ ...config, strict: true, allowPositionals: false });
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
       throw new UsageError((e as Error).message);
