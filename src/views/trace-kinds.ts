@@ -9,6 +9,8 @@
 
 import { assertNever } from '../../sim/errors.ts';
 import type { EntryOf, TraceEntry } from '../../sim/trace.ts';
+import '../apps/ftp-trace.ts';
+import type {} from '../../sim/net/sockets.ts';
 
 export type SegmentEntry =
   | EntryOf<'seg-send'>
@@ -60,4 +62,40 @@ export function replyLines(code: number, text: string): string[] {
   const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
   if (!/^\d{3}[ -]/.test(lines[0]!) && lines[0] !== String(code)) lines[0] = `${code} ${lines[0]}`;
   return lines;
+}
+
+/** The hosts of FTP servers in a trace, in the order their first FTP entry appears. */
+export function ftpServerHosts(trace: readonly TraceEntry[]): string[] {
+  const hosts: string[] = [];
+  for (const e of trace) {
+    if (
+      (e.kind === 'ftp-reply' || e.kind === 'ftp-command' || e.kind === 'ftp-log') &&
+      !hosts.includes(e.host)
+    )
+      hosts.push(e.host);
+  }
+  return hosts;
+}
+
+/** One entry in a few words, for places that name an entry the ladder does not draw (an FTP reply). */
+export function entrySummary(e: TraceEntry): string {
+  switch (e.kind) {
+    case 'ftp-command':
+      return `command ${e.line}`;
+    case 'ftp-reply':
+      return `reply ${replyLines(e.code, e.text)[0]}`;
+    case 'ftp-log':
+      return `log ${e.line}`;
+    case 'sock-event':
+      return `${e.conn} ${e.event}${e.bytes !== undefined ? ` ${e.bytes} bytes` : ''}`;
+    case 'sock-call':
+      return `${e.conn} ${e.call}${e.bytes !== undefined ? ` ${e.bytes} bytes` : ''}`;
+    default: {
+      const { seq: _seq, at: _at, host: _host, kind, ...rest } = e as unknown as Record<string, unknown>;
+      const fields = Object.entries(rest)
+        .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        .map(([k, v]) => `${k}=${v}`);
+      return [String(kind), ...fields].join(' ');
+    }
+  }
 }

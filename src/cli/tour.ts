@@ -1,0 +1,72 @@
+/**
+ * `netstep tour`, what `npm start` runs: every bundled scenario of KB 2505047 (scenarios/kb/) with a
+ * one-line verdict, then the ladder of one of them, so that a first look at netstep shows both what it
+ * checks and what a run looks like. Exit code 0 when every KB scenario passes, 1 otherwise.
+ */
+
+import { UsageError } from '../../sim/errors.ts';
+import { ladderLines } from '../views/ladder.ts';
+import {
+  type Io,
+  outputPaint,
+  parseCommandLine,
+  processIo,
+  type ScenarioApi,
+  scenarioApi,
+  shortName,
+} from './args.ts';
+import type { Command } from './main.ts';
+import { verdictLines } from './run.ts';
+
+/** The scenario whose ladder the tour shows: FTP 7.5 completes the PORT handshake before its 200 reply. */
+export const TOUR_LADDER = 'kb/port-handshake-before-200';
+
+const HELP = `usage: netstep tour
+
+Runs every bundled scenario of KB 2505047 (scenarios/kb/) with a one-line verdict each, then prints the
+ladder of ${TOUR_LADDER}. This is what \`npm start\` runs.`;
+
+export const tourCommand: Command = {
+  summary: 'every KB 2505047 scenario with its verdict, and one ladder (npm start)',
+  run: (args) => tourMain(args, processIo()),
+};
+
+export async function tourMain(args: readonly string[], io: Io, api?: ScenarioApi): Promise<number> {
+  const { values, positionals } = parseCommandLine('tour', args, { help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`takes no arguments, got '${positionals.join(' ')}'`);
+  const runner = api ?? (await scenarioApi());
+  const kb = [...(await runner.listBundled())]
+    .map((b) => ({ ...b, short: shortName(b.file) }))
+    .filter((b) => b.short.startsWith('kb/'))
+    .sort((a, b) => a.short.localeCompare(b.short));
+  const colour = outputPaint(io);
+  io.out(colour('strong', 'netstep: the IIS FTP 7.5 model against the behaviours of KB 2505047'));
+  io.out('');
+  let failed = 0;
+  let shown: ReturnType<typeof runner.runScenario> | undefined;
+  for (const b of kb) {
+    const outcome = runner.runScenario(await runner.loadScenario(b.file), { trace: true, history: false });
+    const [first, ...rest] = verdictLines(outcome, b.short, colour);
+    io.out(first!);
+    if (!outcome.passed) for (const line of rest) io.out(line);
+    io.out(`     ${colour('dim', b.about)}`);
+    if (!outcome.passed) failed++;
+    if (b.short === TOUR_LADDER) shown = outcome;
+  }
+  io.out('');
+  io.out(`${kb.length - failed} of ${kb.length} KB scenarios pass`);
+  if (shown !== undefined) {
+    io.out('');
+    io.out(colour('strong', `The ladder of ${TOUR_LADDER}: ${shown.scenario.about}`));
+    io.out('');
+    for (const line of ladderLines(shown.world.trace, shown.scenario.hosts, { paint: colour })) io.out(line);
+  }
+  io.out('');
+  io.out('Next: netstep list · netstep diff <scenario> · netstep <command> --help');
+  io.out('      netstep run <scenario> [--view ladder|mermaid|json|log] [--pcap FILE]');
+  return failed > 0 ? 1 : 0;
+}
