@@ -1,0 +1,384 @@
+/**
+ * The FTP client model as a simulated application over the socket facade: it opens its control connection at
+ * its start time, reads the greeting, then runs its script step by step, reading replies off the control
+ * connection into a queue that the current step consumes in order (a reply nobody asked for stays queued and
+ * is read as the answer to the next command, as in any sequential client). Transfers: ftp-transfer.ts.
+ * The broken behaviours: behaviours.ts.
+ *
+ * Calling order: `installFtpClients(world, specs)` while building the world; after the run,
+ * `finishClients(world)` gives every client still waiting its 'hung' verdict. `clientState(world, name)`
+ * reads a client's state at any step.
+ *
+ * Not modelled: TLS, REST/ABOR, client-side keep-alives, multiple control connections per client.
+ */
+
+import type { AppCall, SocketEvent } from '../../sim/net/sockets.ts';
+import * as sock from '../../sim/net/sockets.ts';
+import type { World } from '../../sim/world.ts';
+import {
+  APP_TYPE,
+  type ClientState,
+  clientKey,
+  command,
+  complete,
+  currentStep,
+  describeTimeout,
+  fail,
+  finish,
+  initialState,
+  joinPath,
+  load,
+  recordStep,
+  save,
+  verdict,
+  WAKE,
+  waitingFor,
+} from './ftp-state.ts';
+import {
+  afterData,
+  beginTransfer,
+  connectData,
+  dataFin,
+  gotBytes,
+  readTick,
+  sendCommand,
+  transferReply,
+} from './ftp-transfer.ts';
+import { latin1, parseReplies, type Reply } from './replies.ts';
+import { type ClientSpec, codeMatches, isTransfer } from './script.ts';
+import './trace.ts';
+
+const NAMES = 'ftp-clients';
+
+interface Wake {
+  readonly client: string;
+  readonly what: 'start' | 'next' | 'wait-done' | 'timeout' | 'connect' | 'command' | 'read';
+  readonly index: number;
+  readonly gen?: number;
+}
+
+export function installFtpClients(world: World, specs: readonly ClientSpec[]): void {
+  if (!world.hasHandler(`app:${APP_TYPE}`)) {
+    world.on(`app:${APP_TYPE}`, onSocket);
+    world.on(WAKE, onWake);
+  }
+  const names = [...(world.get<readonly string[]>(NAMES) ?? [])];
+  for (const spec of specs) {
+    world.set(clientKey(spec.name), initialState(spec));
+    world.schedule(spec.start, WAKE, { client: spec.name, what: 'start', index: 0 } satisfies Wake);
+    names.push(spec.name);
+  }
+  world.set(NAMES, names);
+}
+
+export function clientNames(world: World): readonly string[] {
+  return world.get<readonly string[]>(NAMES) ?? [];
+}
+
+export function clientState(world: World, name: string): ClientState | undefined {
+  return world.get<ClientState>(clientKey(name));
+}
+
+/** After a run: every client still without a verdict is hung, and says what it was waiting for. */
+export function finishClients(world: World): void {
+  for (const name of clientNames(world)) {
+    const s = load(world, name);
+    if (s.verdict === null) save(world, verdict(s, world, 'hung', waitingFor(s)));
+  }
+}
+
+// ---- events ----------------------------------------------------------------------------------------------
+
+function onSocket(w: World, { app, ev }: AppCall): void {
+  // 'closed' and 'drained' need nothing from a client (an upload is written whole and the socket keeps it),
+  // and they are the events the socket layer may deliver inside one of our own calls (an abort; a read):
+  // ignoring them keeps every handler run whole, never nested in another.
+  if (ev.kind === 'closed' || ev.kind === 'drained') return;
+  let s = load(w, app);
+  if (s.verdict !== null) {
+    // The client has given up or finished; it only closes what the server closes.
+    if (ev.kind === 'peer-closed') sock.close(w, ev.conn);
+    return;
+  }
+  s = ev.conn === s.ctrl ? controlEvent(w, s, ev) : dataEvent(w, s, ev);
+  save(w, run(w, s));
+}
+
+function onWake(w: World, wake: Wake): void {
+  let s = load(w, wake.client);
+  if (s.verdict !== null) return;
+  const x = s.xfer;
+  const here = s.index === wake.index;
+  switch (wake.what) {
+    case 'start':
+      s = { ...s, ctrl: sock.connect(w, s.spec.host, s.spec.server, { app: appOf(s), label: 'ctrl' }) };
+      s = armTimeout(w, s);
+      break;
+    case 'next':
+      if (here && s.wait.on === 'time') s = { ...s, wait: { on: 'idle' } };
+      break;
+    case 'wait-done':
+      if (here && s.wait.on === 'time') s = complete(w, s);
+      break;
+    case 'timeout':
+      if (wake.gen === s.gen && ['connect', 'banner', 'reply', 'code', 'transfer'].includes(s.wait.on)) {
+        s = fail(w, s, `${describeTimeout(s.spec.timeout!)} ${waitingFor(s)}`);
+      }
+      break;
+    case 'connect':
+      if (here && x !== null && x.conn === null && x.target !== null) s = connectData(w, s);
+      break;
+    case 'command':
+      if (here && x !== null && x.phase === 'ready') s = sendCommand(w, s);
+      break;
+    case 'read':
+      if (here && x !== null) s = readTick(w, s);
+      break;
+    default:
+      wake.what satisfies never;
+  }
+  save(w, run(w, s));
+}
+
+function controlEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
+  switch (ev.kind) {
+    case 'connected':
+      return { ...s, ctrlOpen: true, wait: { on: 'banner' } };
+    case 'data': {
+      const parsed = parseReplies(s.inbuf + latin1(ev.bytes));
+      for (const r of parsed.replies) {
+        if (w.tracing)
+          w.record('client-reply', s.spec.host, { client: s.spec.name, code: r.code, text: r.text });
+      }
+      return { ...s, inbuf: parsed.rest, queue: [...s.queue, ...parsed.replies] };
+    }
+    case 'peer-closed': {
+      // Replies that came before the FIN are read first; then a step still waiting on the server has lost it.
+      const t = pump(w, s);
+      sock.close(w, ev.conn);
+      const u = { ...t, ctrlOpen: false };
+      if (u.verdict !== null) return u;
+      if (u.wait.on === 'reply' && u.wait.to === 'quit')
+        return complete(w, u, 'the server closed the connection');
+      return waitsOnServer(u) ? fail(w, u, 'the server closed the control connection') : u;
+    }
+    case 'reset':
+      return fail(w, { ...s, ctrlOpen: false }, 'the control connection was reset');
+    case 'refused':
+      return fail(w, { ...s, ctrlOpen: false }, 'the server refused the control connection');
+    case 'timed-out':
+      return fail(w, { ...s, ctrlOpen: false }, 'the control connection timed out');
+    case 'accepted':
+    case 'readable':
+    case 'closed':
+    case 'drained':
+      return s;
+    default:
+      return ev satisfies never;
+  }
+}
+
+function dataEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
+  const x = s.xfer;
+  if (ev.kind === 'accepted') {
+    if (x === null || ev.port !== x.listenPort || x.conn !== null) {
+      sock.abort(w, ev.conn); // nobody expects this connection
+      return s;
+    }
+    sock.unlisten(w, s.spec.host, ev.port);
+    const t = { ...s, data: [...s.data, ev.conn], xfer: { ...x, conn: ev.conn, connected: true } };
+    return afterData(w, t);
+  }
+  if (x === null || ev.conn !== x.conn) {
+    // A connection of an earlier step (kept open by keeps-old-data-open, or opened by open-data).
+    if (ev.kind === 'peer-closed' && !s.lingering.includes(ev.conn)) sock.close(w, ev.conn);
+    return s;
+  }
+  switch (ev.kind) {
+    case 'connected':
+      return afterData(w, { ...s, xfer: { ...x, connected: true } });
+    case 'data':
+      return gotBytes(s, ev.bytes);
+    case 'readable':
+      return afterData(w, s);
+    case 'peer-closed':
+      return dataFin(w, s);
+    case 'reset':
+    case 'refused':
+    case 'timed-out': {
+      // The final reply on the control connection says what became of the transfer; wait for it.
+      const t = { ...s, xfer: { ...x, broken: true, closed: true } };
+      if (x.final !== null && x.final.code < 400 && !x.eof) {
+        return fail(
+          w,
+          t,
+          `the data connection was ${ev.kind === 'reset' ? 'reset' : ev.kind} before its end`,
+        );
+      }
+      return t;
+    }
+    case 'closed':
+    case 'drained':
+      return s;
+    default:
+      return ev satisfies never;
+  }
+}
+
+// ---- running the script -------------------------------------------------------------------------------------
+
+/** Feeds queued replies to the current step, then begins steps until one has to wait. */
+function run(w: World, s0: ClientState): ClientState {
+  let s = s0;
+  for (;;) {
+    s = pump(w, s);
+    if (s.verdict !== null || s.wait.on !== 'idle') return s;
+    if (s.index >= s.spec.script.length) return finish(w, s);
+    s = armTimeout(w, begin(w, { ...s, gen: s.gen + 1 }));
+  }
+}
+
+function pump(w: World, s0: ClientState): ClientState {
+  let s = s0;
+  while (s.queue.length > 0 && s.verdict === null) {
+    const [head, ...rest] = s.queue as [Reply, ...Reply[]];
+    const [t, took] = offer(w, { ...s, queue: rest }, head);
+    if (!took) return s;
+    s = t;
+  }
+  return s;
+}
+
+function offer(w: World, s: ClientState, r: Reply): readonly [ClientState, boolean] {
+  const wait = s.wait;
+  switch (wait.on) {
+    case 'banner':
+      if (r.code < 200) return [s, true];
+      return r.code === 220
+        ? [{ ...s, wait: { on: 'idle' } }, true]
+        : [fail(w, s, `greeting ${r.code} ${r.text}`, r.code), true];
+    case 'reply':
+      return [r.code < 200 ? s : replyTo(w, s, wait.to, r), true];
+    case 'code':
+      return [codeMatches(wait.match, r.code) ? complete(w, s, `got ${r.code}`) : s, true];
+    case 'transfer':
+      return transferReply(w, s, r);
+    case 'idle':
+    case 'connect':
+    case 'time':
+    case 'done':
+      return [s, false];
+    default:
+      return wait satisfies never;
+  }
+}
+
+function replyTo(
+  w: World,
+  s: ClientState,
+  to: 'user' | 'pass' | 'cwd' | 'type' | 'command' | 'quit',
+  r: Reply,
+) {
+  const step = currentStep(s)!;
+  const got = `${r.code} ${r.text}`;
+  switch (to) {
+    case 'user':
+      if (r.code === 230) return complete(w, s, got);
+      if (r.code !== 331 || step.do !== 'login') return fail(w, s, `USER got ${got}`, r.code);
+      command(w, s, `PASS ${step.pass}`);
+      return { ...s, wait: { on: 'reply', to: 'pass' } } satisfies ClientState;
+    case 'pass':
+      return r.code === 230 || r.code === 202 ? complete(w, s, got) : fail(w, s, `PASS got ${got}`, r.code);
+    case 'cwd':
+      if (r.code !== 250 || step.do !== 'cwd') return fail(w, s, `CWD got ${got}`, r.code);
+      return complete(w, { ...s, cwd: joinPath(s.cwd, step.path) }, got);
+    case 'type':
+      return r.code === 200 ? complete(w, s, got) : fail(w, s, `TYPE got ${got}`, r.code);
+    case 'command': {
+      const expect = step.do === 'command' ? step.expect : null;
+      const ok = expect === null ? r.code < 400 : expect.some((m) => codeMatches(m, r.code));
+      return ok ? complete(w, s, got) : fail(w, s, `got ${got}`, r.code);
+    }
+    case 'quit':
+      if (s.ctrl !== null && s.ctrlOpen) sock.close(w, s.ctrl);
+      return complete(w, { ...s, ctrlOpen: false }, got);
+    default:
+      return to satisfies never;
+  }
+}
+
+function begin(w: World, s: ClientState): ClientState {
+  const step = currentStep(s)!;
+  recordStep(w, s, 'start');
+  const needsControl = step.do !== 'wait' && step.do !== 'wait-reply' && step.do !== 'open-data';
+  const dataStep = (step.do === 'close' || step.do === 'abort') && step.what === 'data';
+  if (needsControl && !dataStep && !s.ctrlOpen) return fail(w, s, 'the control connection is closed');
+  const ask = (line: string, to: 'user' | 'cwd' | 'type' | 'command' | 'quit'): ClientState => {
+    command(w, s, line);
+    return { ...s, wait: { on: 'reply', to } };
+  };
+  if (isTransfer(step)) return beginTransfer(w, s, step);
+  switch (step.do) {
+    case 'login':
+      return ask(`USER ${step.user}`, 'user');
+    case 'cwd':
+      return ask(`CWD ${step.path}`, 'cwd');
+    case 'type':
+      return ask(`TYPE ${step.type}`, 'type');
+    case 'command':
+      return ask(step.line, 'command');
+    case 'quit':
+      return ask('QUIT', 'quit');
+    case 'send':
+      sock.send(w, s.ctrl!, step.bytes);
+      return complete(w, s);
+    case 'wait':
+      w.after(step.for, WAKE, { client: s.spec.name, what: 'wait-done', index: s.index } satisfies Wake);
+      return { ...s, wait: { on: 'time' } };
+    case 'wait-reply':
+      return { ...s, wait: { on: 'code', match: step.reply } };
+    case 'open-data': {
+      if (s.pasv === null) return fail(w, s, 'no 227 or 229 reply has given a data endpoint');
+      try {
+        const conn = sock.connect(w, s.spec.host, s.pasv, {
+          app: appOf(s),
+          label: 'data',
+          ...(step.localPort === null ? {} : { localPort: step.localPort }),
+        });
+        return complete(w, { ...s, data: [...s.data, conn] }, conn);
+      } catch (e) {
+        return fail(w, s, `cannot open the data connection: ${(e as Error).message}`);
+      }
+    }
+    case 'close':
+    case 'abort': {
+      const conn = step.what === 'control' ? s.ctrl : s.data[s.data.length - 1];
+      if (conn == null) return fail(w, s, `there is no ${step.what} connection`);
+      if (step.do === 'close') sock.close(w, conn);
+      else sock.abort(w, conn);
+      return complete(w, step.what === 'control' ? { ...s, ctrlOpen: false } : s);
+    }
+    default:
+      return step satisfies never;
+  }
+}
+
+function armTimeout(w: World, s: ClientState): ClientState {
+  if (s.spec.timeout !== null && waitsOnServer(s)) {
+    w.after(s.spec.timeout, WAKE, {
+      client: s.spec.name,
+      what: 'timeout',
+      index: s.index,
+      gen: s.gen,
+    } satisfies Wake);
+  }
+  return s;
+}
+
+function waitsOnServer(s: ClientState): boolean {
+  return ['connect', 'banner', 'reply', 'code', 'transfer'].includes(s.wait.on);
+}
+
+function appOf(s: ClientState) {
+  return { type: APP_TYPE, id: s.spec.name };
+}

@@ -1,0 +1,281 @@
+/**
+ * The state of one FTP client model, and the moves every part of the engine shares: finishing a step,
+ * failing, giving the verdict. The state is one immutable value per client under the world key
+ * `ftp-client:<name>`; an event replaces it (one shallow copy), never edits it. Nothing here scans other clients:
+ * an event costs the same with one client or ten thousand.
+ */
+
+import * as sock from '../../sim/net/sockets.ts';
+import type { Endpoint } from '../../sim/tcp/segment.ts';
+import { formatDuration, type Time } from '../../sim/time.ts';
+import type { World } from '../../sim/world.ts';
+import { type Traits, traitsOf } from './behaviours.ts';
+import type { Chunks } from './bytes.ts';
+import type { Reply } from './replies.ts';
+import { type ClientSpec, type CodeMatch, type Step, stepText, type TransferStep } from './script.ts';
+import type { Verdict } from './trace.ts';
+
+export const APP_TYPE = 'ftp-client';
+export const WAKE = 'ftp-client:wake';
+
+/** What the current step waits for. 'idle': nothing, the next step may begin. */
+export type Wait =
+  | { readonly on: 'idle' }
+  | { readonly on: 'connect' }
+  | { readonly on: 'banner' }
+  | { readonly on: 'reply'; readonly to: 'user' | 'pass' | 'cwd' | 'type' | 'command' | 'quit' }
+  | { readonly on: 'time' }
+  | { readonly on: 'code'; readonly match: CodeMatch }
+  | { readonly on: 'transfer' }
+  | { readonly on: 'done' };
+
+export type TransferPhase =
+  /** PASV/EPSV sent, waiting for 227/229. */
+  | 'pasv'
+  /** PORT/EPRT sent, waiting for 200. */
+  | 'port'
+  /** The data endpoint is agreed; the transfer command is not sent yet (commandDelay). */
+  | 'ready'
+  /** The transfer command is sent; waiting for the preliminary and final replies and the data. */
+  | 'command';
+
+export interface TransferState {
+  readonly step: TransferStep;
+  readonly phase: TransferPhase;
+  /** Passive: the server's data endpoint. */
+  readonly target: Endpoint | null;
+  /** Active: the port the client listens on, until the server's connection is accepted. */
+  readonly listenPort: number | null;
+  readonly conn: string | null;
+  readonly connected: boolean;
+  /** The server's FIN has arrived on the data connection. */
+  readonly finSeen: boolean;
+  /** Every byte up to the server's FIN has been read. */
+  readonly eof: boolean;
+  /** The data connection was reset, refused or timed out. */
+  readonly broken: boolean;
+  readonly prelim: number | null;
+  readonly final: Reply | null;
+  readonly received: Chunks | null;
+  readonly count: number;
+  readonly uploaded: boolean;
+  /** The client has closed (or, keeping it, let go of) the data connection. */
+  readonly closed: boolean;
+  /** A read tick is pending (paced reader). */
+  readonly reading: boolean;
+  readonly lastReadAt: Time | null;
+}
+
+/** What one transfer step left behind, for expectations on content. */
+export interface TransferResult {
+  readonly index: number;
+  readonly kind: TransferStep['do'];
+  /** The step's path resolved against the client's directory as it tracked it ('/dir/a.txt'), or null. */
+  readonly sitePath: string | null;
+  /** Downloaded bytes (record 'bytes'), else null. */
+  readonly bytes: Uint8Array | null;
+  readonly count: number;
+  /** Uploaded bytes. */
+  readonly sent: Uint8Array | null;
+  readonly prelim: number | null;
+  readonly final: number | null;
+  /** A download ended with data not read (bytes unread, or the server's FIN not yet received). */
+  readonly truncated: boolean;
+}
+
+export interface ClientState {
+  readonly spec: ClientSpec;
+  readonly traits: Traits;
+  /** The step being run (script.length once the script is done). */
+  readonly index: number;
+  readonly wait: Wait;
+  readonly ctrl: string | null;
+  /** The control connection is established and neither side has closed it. */
+  readonly ctrlOpen: boolean;
+  /** Counts the waits begun, so that a step timeout armed for one wait never fires on a later one. */
+  readonly gen: number;
+  /** Latin-1 text of control bytes not yet forming a whole reply. */
+  readonly inbuf: string;
+  /** Replies read and not yet consumed by a step, oldest first. */
+  readonly queue: readonly Reply[];
+  readonly xfer: TransferState | null;
+  /** Every data connection, in the order they were opened or accepted. */
+  readonly data: readonly string[];
+  /** keeps-old-data-open: finished data connections still open. */
+  readonly lingering: readonly string[];
+  /** The endpoint of the last 227/229 reply (for the low-level open-data step). */
+  readonly pasv: Endpoint | null;
+  /** The current directory as the client tracks it from successful CWDs. */
+  readonly cwd: string;
+  readonly results: readonly TransferResult[];
+  readonly truncated: boolean;
+  readonly verdict: Verdict | null;
+  /** Why: the failing step's problem, or what a hung client was waiting for. */
+  readonly verdictDetail: string;
+  /** The reply code that made the client fail, if a reply did. */
+  readonly verdictCode: number | null;
+}
+
+export function clientKey(name: string): string {
+  return `ftp-client:${name}`;
+}
+
+export function initialState(spec: ClientSpec): ClientState {
+  return {
+    spec,
+    traits: traitsOf(spec.model),
+    index: 0,
+    wait: { on: 'connect' },
+    ctrl: null,
+    ctrlOpen: false,
+    gen: 0,
+    inbuf: '',
+    queue: [],
+    xfer: null,
+    data: [],
+    lingering: [],
+    pasv: null,
+    cwd: '/',
+    results: [],
+    truncated: false,
+    verdict: null,
+    verdictDetail: '',
+    verdictCode: null,
+  };
+}
+
+export function load(world: World, name: string): ClientState {
+  return world.get<ClientState>(clientKey(name))!;
+}
+
+export function save(world: World, s: ClientState): void {
+  world.set(clientKey(s.spec.name), s);
+}
+
+export function currentStep(s: ClientState): Step | undefined {
+  return s.spec.script[s.index];
+}
+
+export function recordStep(
+  w: World,
+  s: ClientState,
+  phase: 'start' | 'done' | 'fail',
+  detail?: string,
+): void {
+  if (!w.tracing) return;
+  const step = currentStep(s);
+  const text = step === undefined ? 'connect' : stepText(step);
+  w.record('client-step', s.spec.host, {
+    client: s.spec.name,
+    index: s.index,
+    step: text,
+    phase,
+    ...(detail === undefined ? {} : { detail }),
+  });
+}
+
+/** Writes a command line on the control connection, with the client's line ending. */
+export function command(w: World, s: ClientState, line: string): void {
+  if (s.ctrl === null) return;
+  sock.send(w, s.ctrl, new TextEncoder().encode(line + s.spec.eol));
+}
+
+/** The current step succeeded: the next one may begin (after the think time). */
+export function complete(w: World, s: ClientState, detail?: string): ClientState {
+  recordStep(w, s, 'done', detail);
+  const next = { ...s, index: s.index + 1, xfer: null };
+  if (s.spec.think > 0 && next.index < s.spec.script.length) {
+    w.after(s.spec.think, WAKE, { client: s.spec.name, what: 'next', index: next.index });
+    return { ...next, wait: { on: 'time' } };
+  }
+  return { ...next, wait: { on: 'idle' } };
+}
+
+/**
+ * The current step failed: the client gives up as a program would on an unexpected error. It closes its
+ * data connections and its control connection (without QUIT) and takes no further part.
+ */
+export function fail(w: World, s: ClientState, detail: string, code?: number): ClientState {
+  recordStep(w, s, 'fail', detail);
+  const conns = [...s.lingering, ...(s.xfer?.conn ? [s.xfer.conn] : [])];
+  for (const c of conns) sock.close(w, c);
+  if (s.xfer?.listenPort != null) sock.unlisten(w, s.spec.host, s.xfer.listenPort);
+  if (s.ctrl !== null) sock.close(w, s.ctrl);
+  return verdict({ ...s, lingering: [], wait: { on: 'done' } }, w, 'failed', detail, code);
+}
+
+export function verdict(s: ClientState, w: World, v: Verdict, detail: string, code?: number): ClientState {
+  if (w.tracing) {
+    w.record('client-verdict', s.spec.host, {
+      client: s.spec.name,
+      verdict: v,
+      detail,
+      ...(code === undefined ? {} : { code }),
+    });
+  }
+  return { ...s, verdict: v, verdictDetail: detail, verdictCode: code ?? null, wait: { on: 'done' } };
+}
+
+/** The script ran to its end. */
+export function finish(w: World, s: ClientState): ClientState {
+  return s.truncated
+    ? verdict(s, w, 'truncated', 'the script ran to its end, but a download lost data')
+    : verdict(s, w, 'completed', 'the script ran to its end');
+}
+
+/** What a client still waiting is waiting for, for the 'hung' verdict. */
+export function waitingFor(s: ClientState): string {
+  const step = currentStep(s);
+  const what = step === undefined ? 'the script' : stepText(step);
+  const head = s.queue[0];
+  const unread = head === undefined ? '' : ` (unread reply at the head of its queue: ${head.code})`;
+  switch (s.wait.on) {
+    case 'connect':
+      return 'waiting for the control connection to open';
+    case 'banner':
+      return 'waiting for the server greeting';
+    case 'reply':
+    case 'code':
+      return `waiting for a reply in '${what}'${unread}`;
+    case 'transfer': {
+      const x = s.xfer;
+      const parts: string[] = [];
+      if (x !== null) {
+        if (x.phase !== 'command') parts.push(`in phase ${x.phase}`);
+        else {
+          if (x.final === null)
+            parts.push(x.prelim === null ? 'no reply yet' : `got ${x.prelim}, no final reply`);
+          if (!x.eof && !isUpload(x.step))
+            parts.push(x.connected ? 'data not at its end' : 'data not connected');
+        }
+      }
+      return `waiting in '${what}': ${parts.join(', ')}${unread}`;
+    }
+    case 'time':
+      return `pausing before '${what}'`;
+    case 'idle':
+    case 'done':
+      return `at '${what}'`;
+    default:
+      return s.wait satisfies never;
+  }
+}
+
+export function isUpload(step: TransferStep): boolean {
+  return step.do === 'stor' || step.do === 'appe';
+}
+
+/** Joins a CWD argument onto the tracked directory ('/a' + '../b' → '/b'). */
+export function joinPath(cwd: string, path: string): string {
+  const parts = path.startsWith('/') ? [] : cwd.split('/').filter(Boolean);
+  for (const p of path.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return `/${parts.join('/')}`;
+}
+
+export function describeTimeout(t: Time): string {
+  return `timed out after ${formatDuration(t)}`;
+}
