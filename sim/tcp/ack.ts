@@ -15,7 +15,7 @@ import { enterTimeWait } from './receive.ts';
 import { SYN_LOSS_RTO, sampleRtt } from './rto.ts';
 import { ACK, FIN, type Segment, SYN } from './segment.ts';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.ts';
-import { CONNECTED, dataStart, dropped, type MutTcb, setState, type TcpOutput } from './tcb.ts';
+import { dataStart, dropped, type MutTcb, setState, type TcpOutput } from './tcb.ts';
 
 /**
  * SND.UNA moves to `ack` (after SND.UNA, at most SND.NXT): the acknowledged octets leave the send queue,
@@ -47,7 +47,8 @@ export function takeWindow(t: MutTcb, seg: Segment): void {
 
 /**
  * Our SYN is acknowledged in SYN-SENT or SYN-RECEIVED: set up data transfer, then move SND.UNA
- * (while the state still says that the SYN is outstanding) and enter ESTABLISHED.
+ * (while the state still says that the SYN is outstanding) and enter ESTABLISHED. The caller signals
+ * 'connected' once the segment is processed.
  */
 export function establish(t: MutTcb, seg: Segment, now: Time, out: TcpOutput[]): void {
   // `retries` still counts retransmissions of our SYN here.
@@ -57,7 +58,6 @@ export function establish(t: MutTcb, seg: Segment, now: Time, out: TcpOutput[]):
   takeWindow(t, seg);
   acceptAck(t, seg.ack, now, out);
   setState(t, 'ESTABLISHED', out);
-  out.push(CONNECTED);
   // A CLOSE issued in SYN-RECEIVED was queued until now (RFC 9293 §3.10.4).
   if (t.finSeq !== null) setState(t, 'FIN-WAIT-1', out);
 }
@@ -127,12 +127,10 @@ export function processAck(t: MutTcb, seg: Segment, now: Time, out: TcpOutput[])
       if (finAcked(t)) setState(t, 'FIN-WAIT-2', out);
       return true;
     case 'CLOSING':
-      // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment"
-      if (finAcked(t)) {
-        enterTimeWait(t, now, out);
-        return true;
-      }
-      return false;
+      // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment".
+      // Ignoring it still lets what it acknowledged free the window: our FIN may be waiting to go.
+      if (finAcked(t)) enterTimeWait(t, now, out);
+      return true;
     case 'LAST-ACK':
       // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state, and return."
       if (finAcked(t)) {

@@ -13,12 +13,13 @@ import { establish, takeWindow } from './ack.ts';
 import { closedPortReply } from './closed.ts';
 import { DEFAULT_PEER_MSS } from './options.ts';
 import { output, sendSyn } from './output.ts';
-import { receiveText } from './receive.ts';
+import { notifyUser, receiveText } from './receive.ts';
 import { startTiming, stopTiming } from './rto.ts';
 import { ACK, FIN, RST, type Segment, SYN } from './segment.ts';
 import { isSeq, seqAdd, seqGt, seqLe } from './seq.ts';
 import { flush, segmentArrivesSynchronized } from './synchronized.ts';
 import {
+  CONNECTED,
   copyTcb,
   dropped,
   type MutTcb,
@@ -113,8 +114,10 @@ function synSent(t: MutTcb, seg: Segment, now: Time, out: TcpOutput[]): void {
       const room = t.rcvWnd;
       const payload = seg.payload.length > room ? seg.payload.subarray(0, room) : seg.payload;
       const fin = (flags & FIN) !== 0 && payload === seg.payload;
-      receiveText(t, t.rcvNxt, payload, fin, now, out);
+      const received = receiveText(t, t.rcvNxt, payload, fin, now, out);
       output(t, now, out, true);
+      out.push(CONNECTED);
+      notifyUser(received, out);
       return;
     }
     // Simultaneous open: "enter SYN-RECEIVED, form a SYN,ACK segment <SEQ=ISS><ACK=RCV.NXT>

@@ -25,12 +25,27 @@ export function enterTimeWait(t: MutTcb, now: Time, out: TcpOutput[]): void {
   t.ackAt = null;
 }
 
-/** Eighth step: the FIN is next in sequence. */
-function processFin(t: MutTcb, now: Time, out: TcpOutput[]): void {
+/** What receiveText found: bits of a number, so that the per-segment path allocates nothing. */
+export const ACK_NOW = 1;
+/** New octets are readable. */
+export const NEW_DATA = 2;
+/** The peer's FIN was processed for the first time. */
+export const NEW_FIN = 4;
+
+/**
+ * The user's signals for what arrived: 'data', then 'peer-closed' (RFC 9293: "signal the user
+ * 'connection closing'"). Callers push them last, after the segments the arrival caused, so that an
+ * application reacting to them acts after the acknowledgment has left, as it would on a real host.
+ */
+export function notifyUser(received: number, out: TcpOutput[]): void {
+  if (received & NEW_DATA) out.push(DATA);
+  if (received & NEW_FIN) out.push(PEER_CLOSED);
+}
+
+/** Eighth step: the FIN is next in sequence. Returns whether it is the first FIN seen. */
+function processFin(t: MutTcb, now: Time, out: TcpOutput[]): boolean {
   t.rcvNxt = seqAdd(t.rcvNxt, 1);
   t.reassembly = NO_HELD;
-  // "signal the user 'connection closing'": the stream ends after the octets already readable. The
-  // signal follows the state change it causes.
   const first = !t.finReceived;
   t.finReceived = true;
   switch (t.state) {
@@ -50,12 +65,13 @@ function processFin(t: MutTcb, now: Time, out: TcpOutput[]): void {
     default:
       invariant(false, `FIN processed in ${t.state}`);
   }
-  if (first) out.push(PEER_CLOSED);
+  return first;
 }
 
 /**
  * Seventh and eighth steps for text starting at `seq` (at or after RCV.NXT, within the window) and a FIN
- * after it. Returns whether an ACK must go out now; when it may wait, the delayed-ACK timer is running.
+ * after it. Returns ACK_NOW | NEW_DATA | NEW_FIN bits: ACK_NOW when an ACK must go out now (without it,
+ * the ACK may wait and the delayed-ACK timer runs), the others for notifyUser.
  */
 export function receiveText(
   t: MutTcb,
@@ -64,8 +80,8 @@ export function receiveText(
   fin: boolean,
   now: Time,
   out: TcpOutput[],
-): boolean {
-  if (payload.length === 0 && !fin) return false;
+): number {
+  if (payload.length === 0 && !fin) return 0;
   switch (t.state) {
     case 'ESTABLISHED':
     case 'FIN-WAIT-1':
@@ -76,11 +92,11 @@ export function receiveText(
     case 'LAST-ACK':
       // Seventh step: "This should not occur since a FIN has been received from the remote side. Ignore
       // the segment text." Eighth step: a FIN is acknowledged and the state remains.
-      return fin;
+      return fin ? ACK_NOW : 0;
     case 'TIME-WAIT':
       // Eighth step: "Remain in the TIME-WAIT state. Restart the 2 MSL time-wait timeout."
       if (fin) t.timeWaitAt = now + 2 * t.options.msl;
-      return fin;
+      return fin ? ACK_NOW : 0;
     default:
       invariant(false, `text processed in ${t.state}`);
   }
@@ -88,7 +104,7 @@ export function receiveText(
     // Beyond a gap: held for later processing (RFC 9293 §3.10.7.4), and acknowledged at once, which
     // the sender counts as a duplicate ACK (RFC 5681 §4.2).
     t.reassembly = hold(t.reassembly, { seq, data: payload, fin });
-    return true;
+    return ACK_NOW;
   }
   let got = payload.length;
   let gotFin = fin;
@@ -113,15 +129,12 @@ export function receiveText(
   // The right edge RCV.NXT + RCV.WND stays where it was offered: the window shrinks by what arrived.
   invariant(got <= t.rcvWnd, `received ${got} octets into a window of ${t.rcvWnd}`);
   t.rcvWnd -= got;
-  if (got > 0) out.push(DATA);
-  if (gotFin) {
-    processFin(t, now, out);
-    return true;
-  }
+  const data = got > 0 ? NEW_DATA : 0;
+  if (gotFin) return ACK_NOW | data | (processFin(t, now, out) ? NEW_FIN : 0);
   // RFC 5681 §4.2: a segment that fills a gap is acknowledged at once.
-  if (filledGap || !t.options.delayedAck) return true;
+  if (filledGap || !t.options.delayedAck) return ACK_NOW | data;
   // RFC 1122 §4.2.3.2: delay the ACK, but acknowledge at least every second segment.
-  if (t.ackAt !== null) return true;
+  if (t.ackAt !== null) return ACK_NOW | data;
   t.ackAt = now + t.options.delayedAckTimeout;
-  return false;
+  return data;
 }

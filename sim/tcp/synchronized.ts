@@ -18,10 +18,19 @@ import { EMPTY_QUEUE } from './bytes.ts';
 import { closedPortReply } from './closed.ts';
 import { output, sendAck, sendSyn } from './output.ts';
 import { NO_HELD } from './reassembly.ts';
-import { receiveText } from './receive.ts';
+import { ACK_NOW, notifyUser, receiveText } from './receive.ts';
 import { ACK, EMPTY, FIN, RST, type Segment, SYN } from './segment.ts';
 import { seqAdd, seqDiff, seqGe, seqInRange, seqLe } from './seq.ts';
-import { dropped, initialTcb, type MutTcb, REFUSED, RESET, setState, type TcpOutput } from './tcb.ts';
+import {
+  CONNECTED,
+  dropped,
+  initialTcb,
+  type MutTcb,
+  REFUSED,
+  RESET,
+  setState,
+  type TcpOutput,
+} from './tcb.ts';
 
 /**
  * The acceptability table of RFC 9293 §3.10.7.4, for a segment of SEG.LEN `len` at `seq`:
@@ -138,7 +147,8 @@ export function segmentArrivesSynchronized(t: MutTcb, seg: Segment, now: Time, o
       return;
     } else if (t.state === 'SYN-RECEIVED' && syn && !(flags & ACK) && seq === t.irs) {
       // The peer's SYN again: our SYN,ACK was lost. Send it again now rather than the bare ACK the RFC
-      // gives, which a peer in SYN-SENT would drop (Linux does the same).
+      // gives, which a peer in SYN-SENT would drop (Linux does the same); its timer starts over.
+      t.rtxAt = null;
       sendSyn(t, now, out);
       return;
     } else {
@@ -209,11 +219,16 @@ export function segmentArrivesSynchronized(t: MutTcb, seg: Segment, now: Time, o
   }
 
   // Fifth: check the ACK field.
+  const handshake = t.state === 'SYN-RECEIVED';
   if (!processAck(t, seg, now, out)) return;
 
   // Sixth, URG: not modelled. Seventh and eighth: text and FIN.
-  if (receiveText(t, seq, payload, fin, now, out)) ackNow = true;
+  const received = receiveText(t, seq, payload, fin, now, out);
 
   // Whatever the segment made possible (a window opened, data acknowledged) goes out now, with the ACK.
-  output(t, now, out, ackNow);
+  output(t, now, out, ackNow || (received & ACK_NOW) !== 0);
+
+  // The user's signals come last, after the segments.
+  if (handshake) out.push(CONNECTED);
+  notifyUser(received, out);
 }
