@@ -70,7 +70,7 @@ describe('ESTABLISHED: text', () => {
     const step = deliver(established(), { ctl: 'FIN,PSH,ACK', seq: peer(1), ack: us(1), data: 'bye' });
     expect(step).toSend([{ ...TO_PEER, ctl: 'ACK', seq: us(1), ack: peer(5) }]);
     expect(step).toBeInTcpState('CLOSE-WAIT');
-    expect(step.out.map((o) => o.kind)).toEqual(['data', 'state', 'peer-closed', 'segment']);
+    expect(step.out.map((o) => o.kind)).toEqual(['state', 'segment', 'data', 'peer-closed']);
     expect(atEof(step.tcb)).toBe(false);
     const r = read(step.tcb, 10, NOW);
     expect(String.fromCharCode(...r.bytes)).toBe('bye');

@@ -51,14 +51,18 @@ export interface Side {
   tcb: Tcb;
   /** Every state the TCB went through, starting with its first. */
   readonly states: TcpState[];
+  /** When the TCB last entered CLOSED (null while it is not closed). */
+  closedAt: Time | null;
   /** Every output other than segments, in order. */
   readonly events: TcpOutput[];
   /** Octets read by the application, in order. */
   readonly received: Uint8Array[];
   /** Segments this side sent (after the TCB made them, before the link). */
   readonly sent: Segment[];
-  /** Leave octets in the receive buffer (the test reads them). */
+  /** Leave octets in the receive buffer (the test reads them, or `readChunk` per step). */
   slowReader: boolean;
+  /** A slow reader takes at most this many octets after each step of the pair (0: none). */
+  readChunk: number;
   /** Called after each call that produced outputs, e.g. to close when the peer closes. */
   onEvent?: (o: TcpOutput, pair: Pair) => void;
 }
@@ -77,6 +81,8 @@ export interface PairOptions {
   readonly schedule?: Schedule;
   readonly issA?: number;
   readonly issB?: number;
+  /** B opens actively too (a simultaneous open) instead of listening. */
+  readonly simultaneous?: boolean;
 }
 
 export const A_END: Endpoint = { addr: '10.0.0.1', port: 40000 };
@@ -100,8 +106,9 @@ export class Pair {
     this.delay = o.delay ?? 10_000_000;
     this.schedule = o.schedule ?? CLEAN;
     this.a = this.side('a', A_END, createTcb(A_END, B_END, o.a ?? {}));
-    this.b = this.side('b', B_END, createTcb(B_END, null, o.b ?? {}));
-    this.apply(this.b, listen(this.b.tcb, o.issB ?? 0xffff_ff00));
+    this.b = this.side('b', B_END, createTcb(B_END, o.simultaneous ? A_END : null, o.b ?? {}));
+    const issB = o.issB ?? 0xffff_ff00;
+    this.apply(this.b, o.simultaneous ? open(this.b.tcb, issB, this.now) : listen(this.b.tcb, issB));
     this.apply(this.a, open(this.a.tcb, o.issA ?? 0xffff_fff0, this.now));
   }
 
@@ -111,6 +118,7 @@ export class Pair {
       endpoint,
       tcb,
       states: [tcb.state],
+      closedAt: null,
       events: [],
       received: [],
       sent: [],
@@ -133,6 +141,18 @@ export class Pair {
 
   abort(s: Side): void {
     this.apply(s, tcpAbort(s.tcb, this.now));
+  }
+
+  /** The host forgets the connection without a word (a crash and reboot): its TCB is CLOSED. */
+  crash(s: Side): void {
+    s.tcb = createTcb(s.endpoint, null);
+    s.states.push('CLOSED');
+  }
+
+  /** After a crash, the side opens again from the same port with a new ISS. */
+  reopen(s: Side, iss: number): void {
+    s.tcb = createTcb(s.endpoint, this.peerOf(s).endpoint);
+    this.apply(s, open(s.tcb, iss, this.now));
   }
 
   /** The application reads up to `max` octets. */
@@ -158,7 +178,10 @@ export class Pair {
         this.transmit(s.name, o.seg);
         continue;
       }
-      if (o.kind === 'state') s.states.push(o.to);
+      if (o.kind === 'state') {
+        s.states.push(o.to);
+        s.closedAt = o.to === 'CLOSED' ? this.now : null;
+      }
       s.events.push(o);
       if (o.kind === 'data' && !s.slowReader) this.read(s);
       s.onEvent?.(o, this);
@@ -189,8 +212,19 @@ export class Pair {
     return next;
   }
 
-  /** Advances to the earliest event and processes everything due then. Returns false when idle. */
+  /** Advances to the earliest event and processes it. Returns false when idle. */
   step(): boolean {
+    let busy = this.stepOnce();
+    for (const s of [this.a, this.b]) {
+      if (s.slowReader && s.readChunk > 0 && s.tcb.rcvQueue.length > 0) {
+        this.read(s, s.readChunk);
+        busy = true;
+      }
+    }
+    return busy;
+  }
+
+  private stepOnce(): boolean {
     const at = this.nextEvent();
     if (at === null) return false;
     this.steps++;
