@@ -145,37 +145,27 @@ function isFile(path: string): boolean {
 /**
  * The file a command-line argument names: a path to a scenario file, or the short name of a bundled one
  * (with or without 'scenarios/' in front or an extension behind). An argument that is neither is a
- * UsageError, with the closest bundled names as suggestions.
+ * UsageError, with the closest bundled names as suggestions. `label` is what verdicts call it: the short
+ * name of a bundled scenario, the path as given for a file.
  */
-export function resolveScenarioArg(
+export async function resolveScenario(
   arg: string,
-  bundled: readonly BundledScenario[],
-): { file: string; label: string } {
-  if (isFile(arg)) {
-    const match = bundled.find((b) => isSameFile(b.file, arg));
-    return { file: arg, label: match ? shortName(match.file) : arg };
-  }
+  api: ScenarioApi,
+): Promise<{ file: string; label: string }> {
+  if (isFile(arg)) return { file: arg, label: arg };
   const wanted = shortName(arg);
-  const found = bundled.find((b) => shortName(b.file) === wanted);
-  if (found) return { file: found.file, label: wanted };
+  const found = api.findBundled
+    ? await api.findBundled(wanted)
+    : ((await api.listBundled()).find((b) => shortName(b.file) === wanted)?.file ?? null);
+  if (found !== null) return { file: found, label: wanted };
   const near = closest(
     wanted,
-    bundled.map((b) => shortName(b.file)),
+    (await api.listBundled()).map((b) => shortName(b.file)),
   );
   const hint = near.length > 0 ? `; did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : '';
   throw new UsageError(
     `no scenario file or bundled scenario named '${arg}'${hint} (netstep list shows the bundled ones)`,
   );
-}
-
-function isSameFile(a: string, b: string): boolean {
-  try {
-    const sa = statSync(a);
-    const sb = statSync(b);
-    return sa.ino === sb.ino && sa.dev === sb.dev;
-  } catch {
-    return false;
-  }
 }
 
 /** The names nearest to `word` by edit distance (at most a third of its length away), best first, at most two. */
@@ -213,6 +203,8 @@ export interface ScenarioLike {
   readonly name: string;
   readonly about: string;
   readonly hosts: ReadonlyArray<{ readonly name: string; readonly addr: string }>;
+  /** The FTP server, when the scenario has one. */
+  readonly server?: { readonly host: string } | null;
 }
 
 export interface ExpectationResult {
@@ -244,6 +236,8 @@ export interface RunSettings {
 export interface ScenarioApi<S extends ScenarioLike = ScenarioLike> {
   loadScenario(file: string): Promise<S>;
   listBundled(): Promise<readonly BundledScenario[]>;
+  /** The file of a bundled scenario by its short name, or null; without it, listBundled is searched. */
+  findBundled?(id: string): Promise<string | null>;
   runScenario(s: S, o?: RunSettings): RunOutcomeLike<S>;
 }
 

@@ -10,7 +10,7 @@
 import { UsageError } from '../../sim/errors.ts';
 import { LADDER_WIDTH } from '../views/ladder.ts';
 import { alignEvents, diffEvents, sideBySideLines } from '../views/profile-diff.ts';
-import { truncate } from '../views/text.ts';
+import { wrap } from '../views/text.ts';
 import { ftpServerHosts } from '../views/trace-kinds.ts';
 import {
   hostsOption,
@@ -19,7 +19,7 @@ import {
   outputPaint,
   parseCommandLine,
   processIo,
-  resolveScenarioArg,
+  resolveScenario,
   type ScenarioApi,
   scenarioApi,
 } from './args.ts';
@@ -29,8 +29,8 @@ import { verdictLines } from './run.ts';
 const HELP = `usage: netstep diff <scenario> [options]
 
 Runs the scenario twice with one seed, under profile iis6 (the FTP service before 7.5) and under ftp75, and
-shows the two runs side by side: each FTP command (→) and reply (←), and each SYN, FIN and RST the FTP
-server's host sent or received, aligned so that what both did shares a row. Marks: ≠ the runs differ here,
+shows the two runs side by side: each FTP command and reply, and each SYN, FIN and RST the FTP server's
+host received (→) or sent (←), aligned so that what both did shares a row. Marks: ≠ the runs differ here,
 < only under iis6, > only under ftp75. Then each run's verdict.
 Exit code: 0 both runs meet their expectations, 1 one does not, 2 bad input.
 
@@ -61,7 +61,7 @@ export async function diffMain(args: readonly string[], io: Io, api?: ScenarioAp
   }
   const width = intOption(values.width, '--width', 60, 1000) ?? LADDER_WIDTH;
   const runner = api ?? (await scenarioApi());
-  const { file, label } = resolveScenarioArg(positionals[0]!, await runner.listBundled());
+  const { file, label } = await resolveScenario(positionals[0]!, runner);
   const scenario = await runner.loadScenario(file);
   const chosen = hostsOption(
     values.server,
@@ -91,13 +91,22 @@ export async function diffMain(args: readonly string[], io: Io, api?: ScenarioAp
   );
   const colour = outputPaint(io);
   const header = [
-    `netstep diff ${label}, seed ${after.seed}: iis6 (left) and ftp75 (right), as host ${server} saw them`,
-    scenario.about,
-    '→ sent by the server, ← received: FTP commands, replies, SYN, FIN, RST',
-    `marks: ≠ the runs differ, < only under iis6, > only under ftp75 (${width} columns, --width to change)`,
+    ...wrap(
+      `netstep diff ${label} (seed ${after.seed}): iis6 on the left, ftp75 on the right, at host ${server}`,
+      width,
+    ),
+    ...wrap(scenario.about, width),
+    ...wrap(
+      'FTP commands and replies, and the SYN, FIN and RST of each connection: → toward the server, ← from it',
+      width,
+    ),
+    ...wrap(
+      `marks: ≠ the runs differ, < only under iis6, > only under ftp75 (${width} columns; --width to change)`,
+      width,
+    ),
     ...(exact ? [] : ['(long runs: rows are paired by position, not aligned)']),
   ];
-  for (const line of header) io.out(colour('dim', truncate(line, width)));
+  for (const line of header) io.out(colour('dim', line));
   io.out('');
   for (const line of sideBySideLines(rows, { width, leftTitle: 'iis6', rightTitle: 'ftp75', paint: colour }))
     io.out(line);

@@ -31,7 +31,7 @@ import {
   parseCommandLine,
   processIo,
   type RunOutcomeLike,
-  resolveScenarioArg,
+  resolveScenario,
   type ScenarioApi,
   type ScenarioLike,
   scenarioApi,
@@ -127,10 +127,9 @@ export async function runMain(args: readonly string[], io: Io, api?: ScenarioApi
 
   const runner = api ?? (await scenarioApi());
   // Every scenario is loaded and checked before any runs: bad input costs nothing and changes nothing.
-  const bundled = await runner.listBundled();
   const loaded = [];
   for (const arg of o.files) {
-    const { file, label } = resolveScenarioArg(arg, bundled);
+    const { file, label } = await resolveScenario(arg, runner);
     const scenario = await runner.loadScenario(file);
     const names = scenario.hosts.map((h) => h.name);
     hostsOption(o.hostsArg, names, `--hosts (${label})`);
@@ -197,7 +196,7 @@ function printView(outcome: RunOutcomeLike, o: RunArgs, io: Io, colour: Paint): 
       for (const line of jsonLines(trace)) io.out(line);
       return;
     case 'log': {
-      const server = ftpServerHosts(trace)[0];
+      const server = scenario.server?.host ?? ftpServerHosts(trace)[0];
       if (server === undefined)
         io.err(`note: ${scenario.name} ran no FTP server: the log has its header only`);
       for (const line of w3cLogLines(trace, server)) io.out(line);
@@ -212,7 +211,8 @@ function printView(outcome: RunOutcomeLike, o: RunArgs, io: Io, colour: Paint): 
 
 function writeCapture(outcome: RunOutcomeLike, file: string, host: string | undefined, io: Io): void {
   const trace = outcome.world.trace;
-  const at = host ?? ftpServerHosts(trace)[0] ?? outcome.scenario.hosts[0]?.name;
+  const at =
+    host ?? outcome.scenario.server?.host ?? ftpServerHosts(trace)[0] ?? outcome.scenario.hosts[0]?.name;
   if (at === undefined) throw new UsageError('--pcap: the scenario has no hosts');
   const { bytes, frames } = capturePcap(trace, at);
   try {

@@ -23,6 +23,7 @@
  * and then one entry more at each step; `ladderLines` renders a whole trace or a prefix of it.
  */
 
+import type { Segment } from '../../sim/tcp/segment.ts';
 import { MS, SECOND, type Time } from '../../sim/time.ts';
 import type { TraceEntry } from '../../sim/trace.ts';
 import { Canvas } from './canvas.ts';
@@ -42,7 +43,10 @@ export interface LadderOptions {
   readonly width?: number;
   /** The hosts to draw, in lane order; default every host given. Segments to a host not drawn become notes. */
   readonly hosts?: readonly string[];
-  /** Only what carries FTP: control segments with text, the server's data-channel states and notes. */
+  /**
+   * Only what carries FTP: control segments with text (the arrows then say the text alone), the server's
+   * data-channel states and notes.
+   */
   readonly ftpOnly?: boolean;
   /** Only entries at or after this time (ns). */
   readonly from?: Time;
@@ -195,7 +199,7 @@ export class Ladder {
         c.fill(Math.min(a, b) + 1, Math.max(a, b), '╌', style);
         c.put(b - dir, dir > 0 ? '▷' : '◁', style);
         const prefix = e.kind === 'seg-release' ? `‖ released by ${e.rule}: ` : '';
-        const label = ` ${prefix}${segmentLabel(seg, this.ctx, room - textWidth(prefix))} `;
+        const label = ` ${prefix}${this.label(seg, room - textWidth(prefix))} `;
         if (dir > 0) c.put(a + 2, label, style);
         else c.putEndingAt(a - 1, label, style);
         break;
@@ -204,7 +208,7 @@ export class Ladder {
         c.fill(Math.min(a, b) + 1, Math.max(a, b), '─', style);
         c.put(b - dir, dir > 0 ? '▶' : '◀', style);
         c.put(b, dir > 0 ? '┤' : '├', style);
-        const label = ` ${segmentLabel(seg, this.ctx, room)} `;
+        const label = ` ${this.label(seg, room)} `;
         if (dir > 0) c.putEndingAt(b - 2, label, style);
         else c.put(b + 3, label, style);
         break;
@@ -216,7 +220,7 @@ export class Ladder {
             ? (['✗', dropReason(e.reason, e.rule), 'drop'] as const)
             : (['‖', `held by ${e.rule}`, 'held'] as const);
         const tail = ` ${why}`;
-        const label = segmentLabel(seg, this.ctx, Math.max(8, room - textWidth(tail) - 3));
+        const label = this.label(seg, Math.max(8, room - textWidth(tail) - 3));
         const body = textWidth(label) + 6; // ├╌ label ╌╌✗
         c.put(a, dir > 0 ? '├' : '┤', style);
         if (dir > 0) {
@@ -236,11 +240,17 @@ export class Ladder {
     return c.render(this.paint);
   }
 
+  /** What an arrow says: the segment's label, or with ftpOnly its FTP text alone. */
+  private label(seg: Segment, width: number): string {
+    if (this.options.ftpOnly) return truncate(`"${ftpTextOf(seg, this.ctx)}"`, width);
+    return segmentLabel(seg, this.ctx, width);
+  }
+
   /** A segment whose other end is not drawn (a hidden host, or an address no host has): a note at the drawn end. */
   private halfArrow(e: SegmentEntry, style: Style): string | null {
     const sender = e.kind === 'seg-recv' ? e.from : e.host;
     const receiver = e.kind === 'seg-recv' ? e.host : e.to || `${e.seg.dst.addr} (no such host)`;
-    const label = segmentLabel(e.seg, this.ctx, this.width - FIRST_LANE - 30);
+    const label = this.label(e.seg, this.width - FIRST_LANE - 30);
     switch (e.kind) {
       case 'seg-send':
         return this.note(e.at, e.host, `╌▷ ${receiver}: ${label}`, '├', style);

@@ -4,8 +4,8 @@
  * difference marked.
  *
  * The events are those of the FTP server's host, as its wire and its session see them: each FTP command
- * (→) and reply (←), and each SYN, FIN and RST the host sent (→) or received (←), named by the kind of
- * connection (ctrl or data). Pure ACKs and data segments are left out: they differ with every change of
+ * and reply, and each SYN, FIN and RST the host received or sent, named by the kind of connection (ctrl or
+ * data). Arrows read as on a ladder with the clients on the left: → toward the server, ← from it. Pure ACKs and data segments are left out: they differ with every change of
  * timing and say nothing about the protocol. Connection numbers and times are not compared, only what
  * happened in what order.
  *
@@ -64,7 +64,7 @@ export function diffEvents(trace: readonly TraceEntry[], server: string): DiffEv
         const kind = ctx.isControl(e.seg) ? 'ctrl' : 'data';
         out.push({
           at: e.at,
-          text: `${e.kind === 'seg-send' ? '→' : '←'} ${kind} ${flagNames(e.seg.flags)}`,
+          text: `${e.kind === 'seg-recv' ? '→' : '←'} ${kind} ${flagNames(e.seg.flags)}`,
         });
         break;
       }

@@ -90,6 +90,21 @@ export function padStart(s: string, width: number): string {
   return w >= width ? s : ' '.repeat(width - w) + s;
 }
 
+/** Words of `text` in lines of at most `width` columns (a word longer than a line is cut). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && textWidth(line) + 1 + textWidth(word) > width) {
+      lines.push(line);
+      line = '';
+    }
+    line = truncate(line === '' ? word : `${line} ${word}`, width);
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /**

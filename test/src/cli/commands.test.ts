@@ -42,7 +42,7 @@ describe('netstep diff', () => {
       { profile: 'ftp75', seed: '5', trace: true, history: false },
     ]);
     expect(m.stdout[0]).toBe(
-      'netstep diff kb/download, seed 5: iis6 (left) and ftp75 (right), as host server saw them',
+      'netstep diff kb/download (seed 5): iis6 on the left, ftp75 on the right, at host server',
     );
     for (const l of m.stdout) expect(textWidth(l), l).toBeLessThanOrEqual(100);
     // Both columns have the login, on the same rows.

@@ -88,6 +88,7 @@ export function fakeApi(): ScenarioApi<FakeScenario> & {
         name: s.name,
         about: s.about,
       })),
+    findBundled: async (id) => (FAKE_SCENARIOS[id] ? `${ROOT}${id}.json` : null),
     loadScenario: async (file) => {
       const short = file.startsWith(ROOT) ? file.slice(ROOT.length).replace(/\.json$/, '') : '';
       const s = FAKE_SCENARIOS[short];

@@ -46,11 +46,11 @@ describe('the events of a run', () => {
       .reply('server', S, 226, '226-Done\r\n226 Bye\r\n');
     t.recv('client', 'server', dataFin, 'client/data#2');
     expect(diffEvents(t.trace, 'server').map((e) => e.text)).toEqual([
-      '← ctrl SYN',
+      '→ ctrl SYN',
       '→ RETR a.txt',
       '← 150 Opening.',
-      '→ data SYN',
-      '→ data FIN,ACK',
+      '← data SYN',
+      '← data FIN,ACK',
       '← 226-Done (+1 lines)',
     ]);
   });
