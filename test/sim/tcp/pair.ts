@@ -123,6 +123,7 @@ export class Pair {
       received: [],
       sent: [],
       slowReader: false,
+      readChunk: 0,
     };
   }
 
