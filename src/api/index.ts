@@ -1,0 +1,54 @@
+/** The library API: load and step simulations, query their traces, inspect their state. */
+
+export { describeEntry, entryDetail } from './describe.ts';
+export { type ExcerptOptions, hostsOfTrace, ladderExcerpt } from './excerpt.ts';
+export { type LoadOptions, load, scenarioFile, simulate } from './load.ts';
+export {
+  anyEntry,
+  type ConnPattern,
+  clientReply,
+  command,
+  dataState,
+  dataSyn,
+  type EntryTest,
+  enters,
+  entry,
+  fin,
+  isSegmentEntry,
+  kind,
+  type LogFields,
+  logLine,
+  Query,
+  type QueryContext,
+  reply,
+  rst,
+  type SegmentEntry,
+  type SegmentEvent,
+  type SegmentFilter,
+  segment,
+  segmentOf,
+  segmentsOf,
+  stateChange,
+  syn,
+  type TextMatch,
+  verdict,
+} from './query.ts';
+export { all, count, type EntryRef, find, findLast, first, last, type SearchOptions } from './search.ts';
+export {
+  type EntryGoal,
+  type GoalOptions,
+  type RunGoal,
+  Simulation,
+  type SimulationInfo,
+  type StepResult,
+} from './simulation.ts';
+export {
+  type ClosedConn,
+  type ConnSnapshot,
+  type DataChannelState,
+  type HostSnapshot,
+  type ReplySent,
+  type SessionSnapshot,
+  Snapshot,
+  type TcpTimers,
+} from './snapshot.ts';
