@@ -25,6 +25,10 @@
  * 'drain', or the simulated socket's send buffer having room again). The minimum-bandwidth rule counts bytes
  * when they drain.
  *
+ * Many sessions: an input reads and writes only the session it names and the site-wide fields of the server
+ * value, so a driver may keep sessions apart and hand `handle` a value holding just the one concerned (see
+ * server.ts, "Scale"); `handleTimeout` and `nextDeadline` then work per session the same way.
+ *
  * Late events: an event for a session that has ended, or for a data connection the session has forgotten,
  * is ignored (a trace note says so): a driver may deliver what was in flight when the model closed something.
  */

@@ -7,10 +7,17 @@
  * to sessions, the command queue of a session, timers across sessions. Leaves out: everything a session
  * does (session-*.ts) and all I/O. Not modelled: maxConnections, FTPS, several sites (HOST accepts any name).
  *
- * Transitions edit an immer draft (the session reads better as a draft than as nested spreads, and an FTP
- * event is rare next to a TCP segment: one `produce` per event is cheap, see the README's measurement). The
- * site's Fs is never read through the draft (it holds Maps, which immer drafts only with a plugin): it is
- * taken from the base value into the context and written back whole.
+ * Transitions edit an immer draft: a session reads better as a draft than as nested spreads, and an FTP event
+ * is rare next to a TCP segment. Measured (Node 20, 2 cores, one session): about 20 µs per command line,
+ * 25 µs per received data segment, 64 drain steps for a 4 MiB download in under 2 ms.
+ * The site's Fs is never read through the draft (it holds Maps, which immer drafts only with a plugin): it is
+ * taken from the base value into the context and set on the result whole.
+ *
+ * Scale: immer copies the record of sessions when one of them changes, so an input costs time in proportion
+ * to the number of sessions in the value (a few ms with 10,000). A driver with many sessions hands the model
+ * one session at a time instead, `{ ...site, sessions: { [id]: session } }`, and puts the result back: an
+ * input reads and writes only its own session and the site (config, fs, counters, passive ports), so the
+ * outputs are the same (tested in test/src/ftp/session/model.test.ts). The simulator's adapter does this.
  */
 
 import { castDraft, produce } from 'immer';

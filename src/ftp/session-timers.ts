@@ -48,50 +48,67 @@ export function bandwidthDeadline(t: Transfer, config: FtpConfig): Time | null {
   return t.firstByteAt + Math.max(config.dataChannelTimeout, byRate);
 }
 
-/** The session's running timers, earliest first (ties in the order of the table above). */
-export function deadlines(s: Session, config: FtpConfig): Deadline[] {
-  const out: Deadline[] = [];
-  if (s.login.state !== 'LOGGED-IN')
-    out.push({ at: s.openedAt + config.unauthenticatedTimeout, timer: 'unauthenticated' });
+/** Calls `visit` for each running timer of the session, in the order of the table above. */
+function eachDeadline(s: Session, config: FtpConfig, visit: (at: Time, timer: TimerName) => void): void {
+  if (s.login.state !== 'LOGGED-IN') visit(s.openedAt + config.unauthenticatedTimeout, 'unauthenticated');
   const b = s.busy;
-  if (b?.kind !== 'transfer')
-    out.push({ at: s.lastActivityAt + config.controlChannelTimeout, timer: 'control-idle' });
   if (b?.kind === 'transfer') {
     switch (b.phase) {
       case 'WAIT-DATA':
-        out.push({ at: b.since + config.dataChannelTimeout, timer: 'data-open' });
+        visit(b.since + config.dataChannelTimeout, 'data-open');
         break;
       case 'SENDING':
       case 'RECEIVING': {
-        out.push({ at: b.lastActivityAt + config.dataChannelTimeout, timer: 'data-idle' });
+        visit(b.lastActivityAt + config.dataChannelTimeout, 'data-idle');
         const bw = bandwidthDeadline(b, config);
-        if (bw !== null) out.push({ at: bw, timer: 'min-bandwidth' });
+        if (bw !== null) visit(bw, 'min-bandwidth');
         break;
       }
       case 'WAIT-CLOSE':
-        out.push({ at: b.lastActivityAt + config.dataChannelTimeout, timer: 'close-wait' });
+        visit(b.lastActivityAt + config.dataChannelTimeout, 'close-wait');
         break;
+      default:
+        assertNever(b, 'transfer');
     }
-  } else if (b?.kind === 'passive' && b.phase === 'WAIT-PREVIOUS') {
-    out.push({ at: b.since + config.dataChannelTimeout, timer: 'passive-wait' });
+    return;
   }
-  if (b === null && s.data?.state === 'ESTABLISHED') {
-    out.push({ at: s.data.since + config.dataChannelTimeout, timer: 'data-idle' });
-  }
+  visit(s.lastActivityAt + config.controlChannelTimeout, 'control-idle');
+  if (b?.kind === 'passive' && b.phase === 'WAIT-PREVIOUS')
+    visit(b.since + config.dataChannelTimeout, 'passive-wait');
+  if (b === null && s.data?.state === 'ESTABLISHED')
+    visit(s.data.since + config.dataChannelTimeout, 'data-idle');
+}
+
+/** The session's running timers, earliest first (ties in the order of the table above). */
+export function deadlines(s: Session, config: FtpConfig): Deadline[] {
+  const out: Deadline[] = [];
+  eachDeadline(s, config, (at, timer) => out.push({ at, timer }));
   return out.sort((x, y) => x.at - y.at);
 }
 
+/** The earliest running timer (the first of the table on a tie), or null. Allocates nothing but the result. */
+export function earliestDeadline(s: Session, config: FtpConfig): Deadline | null {
+  let at = Infinity;
+  let timer: TimerName | null = null;
+  eachDeadline(s, config, (t, name) => {
+    if (t < at) {
+      at = t;
+      timer = name;
+    }
+  });
+  return timer === null ? null : { at, timer };
+}
+
 export function nextSessionDeadline(s: Session, config: FtpConfig): Time | null {
-  const all = deadlines(s, config);
-  return all.length === 0 ? null : all[0]!.at;
+  return earliestDeadline(s, config)?.at ?? null;
 }
 
 /** Fires every timer of the session due at `ctx.now`, earliest first. Returns false once the session ended. */
 export function fireDue(ctx: Ctx, s: S): boolean {
   // Each firing removes its own deadline (it changes the state the deadline is computed from), so this ends.
   for (;;) {
-    const due = deadlines(s as Session, ctx.config)[0];
-    if (due === undefined || due.at > ctx.now) return true;
+    const due = earliestDeadline(s as Session, ctx.config);
+    if (due === null || due.at > ctx.now) return true;
     note(ctx, s, { what: 'timer', timer: due.timer });
     if (!fire(ctx, s, due.timer)) return false;
   }

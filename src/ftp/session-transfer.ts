@@ -22,6 +22,7 @@ import {
   lockFile,
   pathKey,
   readFile,
+  remove,
   resolvePath,
   stat,
   unlockFile,
@@ -112,10 +113,7 @@ export function transferCommand(ctx: Ctx, s: S, cmd: CommandRef, op: TransferOp)
     ctx.out.push({ kind: 'data-connect', session: s.id, data: id, local, remote });
     setData(ctx, s, { state: 'CONNECTING', id, port: local.port, remote });
   }
-  if (prep.payload === null) {
-    // An upload in progress holds its file (fileHandling allowReadUploadsInProgress=false, facts §4.3).
-    ctx.fs = lockFile(ctx.fs, { path: prep.target, from: ctx.now, until: null, owner: s.guid });
-  }
+  if (prep.payload === null) openUpload(ctx, s, op, prep.target, prep.writeAt);
   s.busy = {
     kind: 'transfer',
     cmd,
@@ -323,17 +321,26 @@ function completeUpload(ctx: Ctx, s: S) {
   complete226(ctx, s, t);
 }
 
+/**
+ * The upload opens its file as Windows does when the command is accepted (CreateFile): STOR and STOU create or
+ * truncate it (to the REST offset, RFC 3659 §5), APPE opens it for appending, creating it when missing; and
+ * the upload holds it open (fileHandling allowReadUploadsInProgress=false, facts §4.3, scenario S10), so
+ * another session or process sees it exist and gets a sharing violation. The bytes are written when the
+ * upload completes (`store`).
+ */
+function openUpload(ctx: Ctx, s: S, op: TransferOp, target: string, writeAt: number) {
+  const old = stat(ctx.fs, target);
+  const data = old?.kind === 'file' ? old.data : EMPTY;
+  if (op !== 'APPE' || old === undefined) {
+    const opened = writeFile(ctx.fs, target, data.subarray(0, writeAt), ctx.now, 'create', s.guid);
+    if (opened.ok) ctx.fs = opened.value; // the dry run in `prepare` made sure it is
+  }
+  ctx.fs = lockFile(ctx.fs, { path: target, from: ctx.now, until: null, owner: s.guid });
+}
+
+/** Writes an upload's bytes after what its file holds since `openUpload` (the REST prefix, or the old file for APPE). */
 function store(ctx: Ctx, t: Transfer, bytes: Uint8Array) {
-  const path = t.target!;
-  if (t.op === 'APPE') return writeFile(ctx.fs, path, bytes, ctx.now, 'append');
-  if (t.writeAt === 0) return writeFile(ctx.fs, path, bytes, ctx.now, 'create');
-  // STOR after REST n: the first n bytes of the old file, then the new ones (RFC 3659 §5 REST STREAM).
-  const old = stat(ctx.fs, path);
-  const prefix = old?.kind === 'file' ? old.data.subarray(0, t.writeAt) : EMPTY;
-  const joined = new Uint8Array(prefix.length + bytes.length);
-  joined.set(prefix, 0);
-  joined.set(bytes, prefix.length);
-  return writeFile(ctx.fs, path, joined, ctx.now, 'create');
+  return writeFile(ctx.fs, t.target!, bytes, ctx.now, 'append');
 }
 
 function waitClose(s: S, id: number, ctx: Ctx) {
@@ -381,10 +388,15 @@ export function failTransfer(
   }
   if (t.target !== null) {
     ctx.fs = unlockFile(ctx.fs, t.target, s.guid);
-    // fileHandling keepPartialUploads (default false, facts §4.3): a failed upload leaves nothing behind.
-    if (ctx.config.keepPartialUploads && t.moved > 0) {
+    if (ctx.config.keepPartialUploads) {
       const kept = store(ctx, t, joinChunks(t.received, t.moved));
       if (kept.ok) ctx.fs = kept.value;
+    } else if (t.op !== 'APPE') {
+      // fileHandling keepPartialUploads=false (facts §4.3): the partial file is deleted. INFERRED: a STOR over
+      // an existing file loses it (Windows truncated it when the upload opened it); an APPE keeps the old
+      // content, since nothing of the failed append was written.
+      const removed = remove(ctx.fs, t.target, ctx.now, s.guid);
+      if (removed.ok) ctx.fs = removed.value;
     }
   }
   s.busy = null;

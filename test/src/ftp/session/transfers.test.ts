@@ -118,7 +118,7 @@ describe('uploads', () => {
     expect(trace(net.cmd('STOR up.txt'))).toEqual(['> 125 Data connection already open; Transfer starting.']);
     expect(trace(net.bytes(1, 'hello '))).toEqual([]);
     expect(trace(net.bytes(1, 'there'))).toEqual([]);
-    expect(net.file('/up.txt')).toBeUndefined();
+    expect(net.file('/up.txt')).toBe(''); // created when the upload opened it, filled when it completes
     const out = net.data('data-peer-closed', 1);
     expect(trace(out, { logs: true })).toEqual([
       'close #1',
@@ -183,6 +183,25 @@ describe('uploads', () => {
     expect(trace(net.data('data-reset', 1))).toEqual(['> 426 Connection closed; transfer aborted.']);
     expect(net.file('/up.txt')).toBeUndefined();
     expect(net.server.fs.locks).toEqual([]);
+  });
+
+  it('a failed STOR over an existing file loses it; a failed APPE leaves the old content', () => {
+    const net = new Net().login();
+    connected(net);
+    net.cmd('STOR a.txt');
+    expect(net.file('/a.txt')).toBe(''); // truncated when opened
+    net.data('data-reset', 1);
+    expect(net.file('/a.txt')).toBeUndefined();
+    net.cmd('MKD d');
+    connected(net);
+    net.cmd('STOR d/b.txt');
+    net.bytes(2, 'old');
+    net.data('data-peer-closed', 2);
+    connected(net);
+    net.cmd('APPE d/b.txt');
+    net.bytes(3, '+new');
+    net.data('data-reset', 3);
+    expect(net.file('/d/b.txt')).toBe('old');
   });
 
   it('with keepPartialUploads the bytes that arrived are kept', () => {
