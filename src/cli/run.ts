@@ -244,9 +244,13 @@ export function verdictLines(
   const where = `(${outcome.profile}, seed ${outcome.seed})`;
   if (failures.length === 0) {
     const n = results.length;
-    return [
-      `${colour('ok', 'PASS')} ${label} ${where}: ${n === 1 ? 'its expectation holds' : `all ${n} expectations hold`}`,
-    ];
+    const holds =
+      n === 0
+        ? 'it has no expectations to check'
+        : n === 1
+          ? 'its expectation holds'
+          : `all ${n} expectations hold`;
+    return [`${colour('ok', 'PASS')} ${label} ${where}: ${holds}`];
   }
   const out = [
     `${colour('drop', 'FAIL')} ${label} ${where}: ${failures.length} of ${results.length} expectations failed`,

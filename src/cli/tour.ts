@@ -5,7 +5,8 @@
  */
 
 import { UsageError } from '../../sim/errors.ts';
-import { ladderLines } from '../views/ladder.ts';
+import { LADDER_WIDTH, ladderLines } from '../views/ladder.ts';
+import { wrap } from '../views/text.ts';
 import {
   type Io,
   outputPaint,
@@ -20,6 +21,8 @@ import { verdictLines } from './run.ts';
 
 /** The scenario whose ladder the tour shows: FTP 7.5 completes the PORT handshake before its 200 reply. */
 export const TOUR_LADDER = 'kb/port-handshake-before-200';
+
+const ABOUT_INDENT = '     ';
 
 const HELP = `usage: netstep tour
 
@@ -53,7 +56,8 @@ export async function tourMain(args: readonly string[], io: Io, api?: ScenarioAp
     const [first, ...rest] = verdictLines(outcome, b.short, colour);
     io.out(first!);
     if (!outcome.passed) for (const line of rest) io.out(line);
-    io.out(`     ${colour('dim', b.about)}`);
+    for (const line of wrap(b.about, LADDER_WIDTH - ABOUT_INDENT.length))
+      io.out(`${ABOUT_INDENT}${colour('dim', line)}`);
     if (!outcome.passed) failed++;
     if (b.short === TOUR_LADDER) shown = outcome;
   }

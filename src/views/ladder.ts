@@ -11,7 +11,8 @@
  * - A segment takes two lines: one when it leaves its host (dashed, ╌╌▷, label near the sender) and one
  *   when it arrives (solid, ──▶, label near the receiver). A segment in flight is the gap between the two;
  *   a segment the network loses ends in ✗ with the reason, a held one in ‖ with the rule.
- * - Times are the simulated time of the entry in milliseconds (seconds, marked 's', from 1,000 s on).
+ * - Times are the simulated time of the entry in milliseconds (seconds, marked 's', from 1,000 s on); a
+ *   second or more in which nothing is drawn gets a dotted line that says how long it was.
  * - Sequence numbers are relative, as Wireshark shows them; see context.ts and segment-label.ts.
  * - TCP state changes, the FTP server's data-channel states and notes, and TCP timers and discards are
  *   notes beside the host's lane, on the inner side (the last lane's notes are on its left).
@@ -24,7 +25,7 @@
  */
 
 import type { Segment } from '../../sim/tcp/segment.ts';
-import { MS, SECOND, type Time } from '../../sim/time.ts';
+import { formatDuration, MS, SECOND, type Time } from '../../sim/time.ts';
 import type { TraceEntry } from '../../sim/trace.ts';
 import { Canvas } from './canvas.ts';
 import { WireContext } from './context.ts';
@@ -60,6 +61,8 @@ export const LADDER_WIDTH = 100;
 const MIN_WIDTH = 40;
 const TIME_WIDTH = 10;
 const FIRST_LANE = TIME_WIDTH + 2;
+/** A second or more with nothing drawn gets a line of its own (an RTO, TIME-WAIT, a timeout). */
+const GAP = SECOND;
 
 /** The legend at the top of every ladder. */
 export const LADDER_LEGEND: readonly string[] = [
@@ -75,6 +78,8 @@ export class Ladder {
   private readonly names: readonly string[];
   private readonly lastLane: number;
   private readonly paint: Paint;
+  /** The time of the last entry drawn, to mark long gaps. */
+  private lastDrawn: Time | undefined;
 
   constructor(
     private readonly hosts: readonly LadderHost[],
@@ -120,7 +125,19 @@ export class Ladder {
     const { from, to } = this.options;
     if ((from !== undefined && e.at < from) || (to !== undefined && e.at > to)) return [];
     const line = this.draw(e);
-    return line === null ? [] : [line];
+    if (line === null) return [];
+    const gap = this.lastDrawn === undefined ? 0 : e.at - this.lastDrawn;
+    this.lastDrawn = e.at;
+    return gap >= GAP ? [this.gapLine(gap), line] : [line];
+  }
+
+  /** A line that says how much time passed with nothing drawn: the lanes dotted, the time in words. */
+  private gapLine(gap: Time): string {
+    const c = new Canvas(this.width);
+    c.put(0, padStart('⋮', TIME_WIDTH), 'dim');
+    for (const x of this.lanes.values()) c.put(x, '┆', 'dim');
+    c.put(FIRST_LANE + 2, ` ${formatDuration(gap)} later `, 'dim');
+    return c.render(this.paint);
   }
 
   private draw(e: TraceEntry): string | null {

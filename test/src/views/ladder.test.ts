@@ -144,7 +144,8 @@ describe('the network on the ladder', () => {
     const t = new TraceBuilder();
     t.at(0).send('client', 'server', syn).drop('client', 'server', syn, 'loss');
     t.at(SECOND).drop('client', 'server', syn, 'fault', 'cut-syn');
-    const [, lost, cut] = body(ladderLines(t.trace, HOSTS));
+    const [, lost, gap, cut] = body(ladderLines(t.trace, HOSTS));
+    expect(gap).toMatch(/^ {9}⋮ {2}┆ {2}1s later +┆$/);
     expect(lost).toMatch(
       /^ {5}0\.000 {2}├╌ SYN seq=0 isn=4294967280 win=65535 mss=1460 ╌+✗ lost on the path +│$/,
     );
@@ -233,6 +234,28 @@ describe('the ladder so far, for a stepper', () => {
     const t = new TraceBuilder();
     t.at(0).add('client', 'sock-call', { conn: 'client/ctrl#1', call: 'connect' });
     expect(new Ladder(HOSTS).entry(t.trace[0]!)).toEqual([]);
+  });
+});
+
+describe('long gaps', () => {
+  it('a second or more with nothing drawn gets a dotted line saying how long, less than that does not', () => {
+    const t = new TraceBuilder();
+    const a = seg(CLIENT, SERVER, SYN, 1, 0);
+    t.at(0).send('client', 'server', a);
+    t.at(999 * MS).send('client', 'server', a);
+    t.at(1999 * MS).send('client', 'server', a);
+    t.at(62 * SECOND + 5 * MS).send('client', 'server', a);
+    const lines = body(ladderLines(t.trace, HOSTS));
+    expect(lines.map((l) => l.slice(0, 10).trim())).toEqual([
+      '0.000',
+      '999.000',
+      '⋮',
+      '1999.000',
+      '⋮',
+      '62005.000',
+    ]);
+    expect(lines[2]).toContain(' 1s later ');
+    expect(lines[4]).toContain(' 60.006s later ');
   });
 });
 
