@@ -148,7 +148,12 @@ function controlEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
       const parsed = parseReplies(s.inbuf + latin1(ev.bytes));
       for (const r of parsed.replies) {
         if (w.tracing)
-          w.record('client-reply', s.spec.host, { client: s.spec.name, code: r.code, text: r.text });
+          w.record('client-reply', s.spec.host, {
+            client: s.spec.name,
+            step: s.index,
+            code: r.code,
+            text: r.text,
+          });
       }
       return { ...s, inbuf: parsed.rest, queue: [...s.queue, ...parsed.replies] };
     }

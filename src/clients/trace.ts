@@ -24,7 +24,13 @@ declare module '../../sim/trace.ts' {
       readonly phase: StepPhase;
       readonly detail?: string;
     };
-    'client-reply': { readonly client: string; readonly code: number; readonly text: string };
+    /** `step`: the script step running when the reply was read (the greeting: 0, before the first step). */
+    'client-reply': {
+      readonly client: string;
+      readonly step: number;
+      readonly code: number;
+      readonly text: string;
+    };
     'client-verdict': {
       readonly client: string;
       readonly verdict: Verdict;

@@ -34,12 +34,17 @@ function logText(m: LogMatch): string {
   return parts.join(' ');
 }
 
+function stepName(s: Scenario, client: string, index: number): string {
+  const step = s.clients.find((c) => c.name === client)?.script[index];
+  return step === undefined ? `step ${index}` : `step ${index} (${stepText(step)})`;
+}
+
 export function patternText(p: EventPattern, s: Scenario): string {
   if ('reply' in p) {
     const text = p.text === undefined ? '' : ` "${p.text}"`;
-    return p.client === undefined
-      ? `the server sends ${codeText(p.reply)}${text}`
-      : `${p.client} receives ${codeText(p.reply)}${text}`;
+    if (p.client === undefined) return `the server sends ${codeText(p.reply)}${text}`;
+    const step = p.step === undefined ? '' : ` in ${stepName(s, p.client, p.step)}`;
+    return `${p.client} receives ${codeText(p.reply)}${text}${step}`;
   }
   if ('command' in p)
     return `the server reads ${p.command}${p.client === undefined ? '' : ` from ${p.client}`}`;

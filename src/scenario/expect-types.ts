@@ -10,7 +10,8 @@
  *
  * Event patterns (each matches trace entries):
  * - `{ reply: 226 }` the server writes a reply ('ftp-reply'); with `client: 'c'`, the reply arrives at
- *   client c ('client-reply'). Codes may be classes ('4xx'); `text` matches a substring.
+ *   client c ('client-reply'), while its script runs step `step` if given. Codes may be classes ('4xx');
+ *   `text` matches a substring.
  * - `{ command: 'PASV' }` the server parses a command line starting with that verb (`client` restricts it to
  *   c's session).
  * - `{ segment: 'FIN', conn }` a segment with those flags arrives at the connection's host on it (`dir: 'in'`,
@@ -59,7 +60,7 @@ export type SocketEventName =
   | 'timed-out';
 
 export type EventPattern =
-  | { readonly reply: CodeMatch; readonly client?: string; readonly text?: string }
+  | { readonly reply: CodeMatch; readonly client?: string; readonly step?: number; readonly text?: string }
   | { readonly command: string; readonly client?: string }
   | {
       /** Flags that must be set ('FIN'), or be clear ('!ACK'); 'data' and 'pure-ack' as the fault rules. */

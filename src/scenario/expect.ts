@@ -239,6 +239,7 @@ function matcher(ctx: EvalContext, p: EventPattern): Matcher {
         test: (e) =>
           e.kind === 'client-reply' &&
           e.client === c &&
+          (p.step === undefined || e.step === p.step) &&
           codeMatches(p.reply, e.code) &&
           (text === undefined || e.text.includes(text)),
       };

@@ -162,7 +162,9 @@ function intact(
 
 function pattern(c: Check, v: unknown, at: string, ctx: ExpectContext): EventPattern {
   const o = c.obj(v, at, `an event pattern: one of ${PATTERNS.join(', ')}`);
-  const heads = PATTERNS.filter((h) => o[h] !== undefined);
+  // 'step' is a pattern of its own, or a filter of a reply pattern (the step the reply came in).
+  const found = PATTERNS.filter((h) => o[h] !== undefined);
+  const heads = found.length > 1 ? found.filter((h) => h !== 'step') : found;
   if (heads.length !== 1)
     c.fail(
       at,
@@ -172,13 +174,23 @@ function pattern(c: Check, v: unknown, at: string, ctx: ExpectContext): EventPat
   const client = () =>
     o.client === undefined ? {} : { client: clientOf(c, o.client, join(at, 'client'), ctx).name };
   switch (head) {
-    case 'reply':
-      c.known(o, at, ['reply', 'client', 'text']);
+    case 'reply': {
+      c.known(o, at, ['reply', 'client', 'step', 'text']);
+      if (o.step !== undefined && o.client === undefined)
+        c.fail(join(at, 'step'), "a step belongs to a client: give 'client'");
+      const step =
+        o.step === undefined
+          ? {}
+          : {
+              step: stepOf(c, clientOf(c, o.client, join(at, 'client'), ctx), o.step, join(at, 'step'), null),
+            };
       return {
         reply: c.code(o.reply, join(at, 'reply')),
         ...client(),
+        ...step,
         ...(o.text === undefined ? {} : { text: c.str(o.text, join(at, 'text')) }),
       };
+    }
     case 'command':
       c.known(o, at, ['command', 'client']);
       return { command: c.str(o.command, join(at, 'command')), ...client() };
