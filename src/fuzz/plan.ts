@@ -10,11 +10,10 @@
  */
 import type { Profile } from '../ftp/config.ts';
 
-/** A file of the site. Its content is the test pattern from `offset` (so files of one size differ). */
+/** A file of the site. Its content is the first `size` bytes of the test pattern (src/clients/bytes.ts). */
 export interface PlanFile {
   readonly path: string;
   readonly size: number;
-  readonly offset: number;
 }
 
 /** Another process opens a file for a time window: RETR and STOR of it get 550 meanwhile. */
@@ -62,13 +61,16 @@ export type PlanTransfer = {
   /** A slow reader: at most `readBytes` every `readEvery` ms; null reads at once. */
   readonly reader: { readonly bytes: number; readonly every: number } | null;
 } & (
-  | { readonly do: 'retr'; readonly path: string; readonly rest: number }
-  | { readonly do: 'stor' | 'appe'; readonly path: string; readonly size: number; readonly offset: number }
+  | { readonly do: 'retr'; readonly path: string }
+  | { readonly do: 'stor' | 'appe'; readonly path: string; readonly size: number }
   | { readonly do: 'list' | 'nlst'; readonly path: string | null; readonly options: string | null }
 );
 
-/** A malformed control line: the reply it gets depends on the profile, the client only waits for it. */
-export type RawLine = 'garbage' | 'lf-only' | 'not-utf8' | 'nul' | 'long' | 'telnet';
+/**
+ * A malformed control line. (Bytes that are not UTF-8 and Telnet IAC sequences are left to the parser fuzz,
+ * test/src/fuzz/parser.test.ts: a scenario's 'send' step carries text, which it encodes as UTF-8.)
+ */
+export type RawLine = 'garbage' | 'lf-only' | 'nul' | 'long';
 
 export type PlanStep =
   | { readonly do: 'login'; readonly user: 'anonymous' | 'fuzz' | 'nobody' }

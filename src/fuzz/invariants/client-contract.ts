@@ -22,6 +22,7 @@ export interface ClientEnd {
 }
 
 export function checkClientEnd(c: ClientEnd): Violation | null {
+  const at = { seq: c.seq, at: { kind: 'client', client: c.client } as const };
   switch (c.verdict) {
     case 'completed':
       return null;
@@ -30,13 +31,13 @@ export function checkClientEnd(c: ClientEnd): Violation | null {
       return violation(
         'client-contract',
         `${c.client} failed without a 4xx/5xx reply: ${c.detail}${c.code === undefined ? '' : ` (${c.code})`}`,
-        c.seq,
+        at,
       );
     case 'truncated':
     case 'hung':
-      return violation('client-contract', `${c.client} ${c.verdict}: ${c.detail}`, c.seq);
+      return violation('client-contract', `${c.client} ${c.verdict}: ${c.detail}`, at);
     case null:
-      return violation('client-contract', `${c.client} gave no verdict`);
+      return violation('client-contract', `${c.client} gave no verdict`, at);
     default:
       return c.verdict satisfies never;
   }

@@ -22,25 +22,33 @@ export interface LivenessFacts {
   readonly stopped?: string;
   /** Connections that still exist at the end, with their TCP state. */
   readonly open: ReadonlyArray<{ readonly conn: string; readonly state: string }>;
-  /** The time of the last TCP state change. */
+  /** The time of the last TCP state change, and its connection. */
   readonly lastTcpChange: Time;
+  readonly lastConn?: string;
   /** The last client step, fault window end or lock end. */
   readonly lastActivity: Time;
   readonly bound: Time;
 }
 
 export function checkLiveness(f: LivenessFacts): Violation | null {
-  if (!f.idle) return violation('liveness', `the run never went idle: ${f.stopped ?? 'stopped early'}`);
+  if (!f.idle) {
+    return violation('liveness', `the run never went idle: ${f.stopped ?? 'stopped early'}`, {
+      at: { kind: 'not-idle' },
+    });
+  }
   const first = f.open[0];
   if (first !== undefined) {
     const more = f.open.length > 1 ? ` (and ${f.open.length - 1} more)` : '';
-    return violation('liveness', `the run went idle with ${first.conn} still ${first.state}${more}`);
+    return violation('liveness', `the run went idle with ${first.conn} still ${first.state}${more}`, {
+      at: { kind: 'conn', conn: first.conn },
+    });
   }
   const late = f.lastTcpChange - f.lastActivity;
   if (late > f.bound) {
     return violation(
       'liveness',
       `the last connection closed ${formatDuration(late)} after the last activity, beyond the bound of ${formatDuration(f.bound)}`,
+      { at: { kind: 'late', conn: f.lastConn ?? '' } },
     );
   }
   return null;

@@ -19,7 +19,7 @@
 import type { TraceEntry } from '../../../sim/trace.ts';
 import '../../apps/ftp-trace.ts';
 import '../../../sim/net/sockets.ts';
-import { type Violation, violation } from './violation.ts';
+import { type Violation, violation, type Where } from './violation.ts';
 
 export type ControlEvent =
   | { readonly kind: 'command'; readonly line: string; readonly seq: number }
@@ -50,10 +50,17 @@ export function pairReplies(session: string, events: readonly ControlEvent[], fi
   let answered = 0;
   let commands = 0;
   let closed = false;
-  const fail = (message: string, seq: number): Pairing => ({
+  const fail = (
+    message: string,
+    seq: number,
+    at: Omit<Extract<Where, { kind: 'reply' }>, 'kind' | 'session'>,
+  ): Pairing => ({
     answered,
     waiting: pending.length,
-    violation: violation('one-final-reply', `${session}: ${message}`, seq),
+    violation: violation('one-final-reply', `${session}: ${message}`, {
+      seq,
+      at: { kind: 'reply', session, ...at },
+    }),
   });
   for (const e of events) {
     if (closed) continue; // written into a connection that is gone: nothing carries it
@@ -67,15 +74,25 @@ export function pairReplies(session: string, events: readonly ControlEvent[], fi
         if (head === undefined) {
           if (commands === 0 && (e.code === 120 || e.code === 220 || e.code === 421)) break; // the banner
           if (e.code === 421) break; // the server closes the session on its own
-          return fail(`reply ${e.code} answers no command`, e.seq);
+          return fail(`reply ${e.code} answers no command`, e.seq, { what: 'no-command', code: e.code });
         }
         if (e.code >= 100 && e.code < 200) {
-          if (head.preliminary > 0)
-            return fail(`a second preliminary reply ${e.code} to '${head.line}'`, e.seq);
+          if (head.preliminary > 0) {
+            return fail(`a second preliminary reply ${e.code} to '${head.line}'`, e.seq, {
+              what: 'second-1xx',
+              code: e.code,
+              line: head.line,
+            });
+          }
           head.preliminary++;
           break;
         }
-        if (e.code < 200 || e.code > 599) return fail(`reply code ${e.code} is not a reply code`, e.seq);
+        if (e.code < 200 || e.code > 599) {
+          return fail(`reply code ${e.code} is not a reply code`, e.seq, {
+            what: 'no-command',
+            code: e.code,
+          });
+        }
         pending.shift();
         answered++;
         break;
@@ -90,7 +107,10 @@ export function pairReplies(session: string, events: readonly ControlEvent[], fi
   }
   const first = pending[0];
   if (finished && first !== undefined) {
-    return fail(`no final reply to '${first.line}' and the session is still open`, first.seq);
+    return fail(`no final reply to '${first.line}' and the session is still open`, first.seq, {
+      what: 'unanswered',
+      line: first.line,
+    });
   }
   return { answered, waiting: pending.length, violation: null };
 }

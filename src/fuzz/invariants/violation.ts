@@ -27,14 +27,45 @@ export const INVARIANTS: readonly InvariantName[] = [
   'client-contract',
 ];
 
+/**
+ * What a violation is about, as data: what a replay file's expectation is written from (replay.ts), so that
+ * `netstep run` fails on the same thing the invariant did.
+ */
+export type Where =
+  | { readonly kind: 'download'; readonly client: string; readonly step: number }
+  | { readonly kind: 'upload'; readonly client: string; readonly step: number; readonly path: string }
+  | { readonly kind: 'client'; readonly client: string }
+  | { readonly kind: 'conn'; readonly conn: string }
+  | { readonly kind: 'not-idle' }
+  /** The connection that closed last, too late. */
+  | { readonly kind: 'late'; readonly conn: string }
+  | {
+      readonly kind: 'reply';
+      readonly session: string;
+      readonly what: 'no-command' | 'second-1xx' | 'unanswered';
+      readonly code?: number;
+      readonly line?: string;
+    }
+  | { readonly kind: 'log'; readonly session: string; readonly what: 'commands' | 'data-pairs' | 'control' };
+
 export interface Violation {
   readonly invariant: InvariantName;
   /** One line that says what went wrong, where. */
   readonly message: string;
   /** The trace entry where it was decided, when there is one. */
   readonly seq?: number;
+  readonly at?: Where;
 }
 
-export function violation(invariant: InvariantName, message: string, seq?: number): Violation {
-  return seq === undefined ? { invariant, message } : { invariant, message, seq };
+export function violation(
+  invariant: InvariantName,
+  message: string,
+  extra: { readonly seq?: number | undefined; readonly at?: Where } = {},
+): Violation {
+  return {
+    invariant,
+    message,
+    ...(extra.seq === undefined ? {} : { seq: extra.seq }),
+    ...(extra.at === undefined ? {} : { at: extra.at }),
+  };
 }

@@ -34,30 +34,37 @@ export function checkSessionLog(
   lines: readonly LogLine[],
   answered: number,
 ): Violation | null {
-  const fail = (message: string, seq?: number) => violation('w3c-log', `${session}: ${message}`, seq);
+  const fail = (message: string, seq: number | undefined, what: 'commands' | 'data-pairs' | 'control') =>
+    violation('w3c-log', `${session}: ${message}`, { seq, at: { kind: 'log', session, what } });
   let commands = 0;
   let open: LogLine | null = null;
   let closed: LogLine | null = null;
   const first = lines[0];
   if (first !== undefined && first.method !== 'ControlChannelOpened') {
-    return fail(`the first log line is ${first.method}, not ControlChannelOpened`, first.seq);
+    return fail(`the first log line is ${first.method}, not ControlChannelOpened`, first.seq, 'control');
   }
   for (const l of lines.slice(1)) {
-    if (closed !== null) return fail(`${l.method} logged after ControlChannelClosed`, l.seq);
+    if (closed !== null) return fail(`${l.method} logged after ControlChannelClosed`, l.seq, 'control');
     switch (l.method) {
       case 'ControlChannelOpened':
-        return fail('a second ControlChannelOpened', l.seq);
+        return fail('a second ControlChannelOpened', l.seq, 'control');
       case 'ControlChannelClosed':
-        if (open !== null) return fail('ControlChannelClosed with a data channel still logged open', l.seq);
+        if (open !== null)
+          return fail('ControlChannelClosed with a data channel still logged open', l.seq, 'data-pairs');
         closed = l;
         break;
       case 'DataChannelOpened':
-        if (open !== null)
-          return fail('DataChannelOpened while the previous data channel is logged open', l.seq);
+        if (open !== null) {
+          return fail(
+            'DataChannelOpened while the previous data channel is logged open',
+            l.seq,
+            'data-pairs',
+          );
+        }
         open = l;
         break;
       case 'DataChannelClosed':
-        if (open === null) return fail('DataChannelClosed without a DataChannelOpened', l.seq);
+        if (open === null) return fail('DataChannelClosed without a DataChannelOpened', l.seq, 'data-pairs');
         open = null;
         break;
       default:
@@ -68,6 +75,7 @@ export function checkSessionLog(
     return fail(
       `${commands} command lines in the log for ${answered} final replies to commands`,
       lines.at(-1)?.seq,
+      'commands',
     );
   }
   return null;

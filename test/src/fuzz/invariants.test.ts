@@ -7,6 +7,7 @@ import { MS, SECOND } from '../../../sim/time.ts';
 import { checkClientEnd } from '../../../src/fuzz/invariants/client-contract.ts';
 import { checkLiveness, livenessBound } from '../../../src/fuzz/invariants/liveness.ts';
 import { type ControlEvent, pairReplies } from '../../../src/fuzz/invariants/replies.ts';
+import { checkTransfers } from '../../../src/fuzz/invariants/transfers.ts';
 import { checkSessionLog, type LogLine } from '../../../src/fuzz/invariants/w3c-log.ts';
 
 /** A session's control events from a compact script: '> LINE' a command, '< 226' a reply, 'x' closed. */
@@ -208,6 +209,61 @@ describe('client-contract', () => {
     ],
     [{ client: 'c1', verdict: null, detail: '' }, 'c1 gave no verdict'],
   ] as const)('catches %j', (end, message) => {
-    expect(checkClientEnd(end)).toEqual({ invariant: 'client-contract', message });
+    expect(checkClientEnd(end)).toEqual({
+      invariant: 'client-contract',
+      message,
+      at: { kind: 'client', client: 'c1' },
+    });
+  });
+});
+
+describe('transfer-bytes', () => {
+  const file = Uint8Array.from({ length: 64 }, (_, i) => (i * 37) & 255);
+  const where = 'c1 step 2 (retr /f1.bin)';
+  const at = { client: 'c1', step: 2 };
+  const up = { client: 'c2', step: 3, path: '/up.bin', where: 'c2 /up.bin' };
+
+  it('holds when a download has every byte in order and an upload stored what was sent', () => {
+    expect(
+      checkTransfers(
+        [{ ...at, where, expected: file, received: file.slice() }],
+        [{ ...up, expected: file, stored: file }],
+      ),
+    ).toBeNull();
+  });
+
+  it.each([
+    ['truncated', file.subarray(0, 40), 'received 40 of 64 bytes: the last 24 are missing (truncated)'],
+    ['extended', Uint8Array.from([...file, 1, 2]), 'received 66 bytes for 64: 2 bytes added at the end'],
+    [
+      'reordered',
+      Uint8Array.from([
+        ...file.subarray(0, 10),
+        ...file.subarray(20, 30),
+        ...file.subarray(10, 20),
+        ...file.subarray(30),
+      ]),
+      'received 64 bytes for 64: byte 10 differs (0xe4 for 0x72)',
+    ],
+    [
+      'one byte lost in the middle',
+      Uint8Array.from([...file.subarray(0, 5), ...file.subarray(6)]),
+      'received 63 bytes for 64: byte 5 differs (0xde for 0xb9)',
+    ],
+  ])('catches a download %s', (_, received, message) => {
+    expect(checkTransfers([{ ...at, where, expected: file, received }], [])).toEqual({
+      invariant: 'transfer-bytes',
+      message: `${where}: ${message}`,
+      at: { kind: 'download', ...at },
+    });
+  });
+
+  it('catches an upload that is missing or differs', () => {
+    expect(checkTransfers([], [{ ...up, expected: file, stored: null }])?.message).toBe(
+      'c2 /up.bin: the file is missing after its uploads completed',
+    );
+    expect(checkTransfers([], [{ ...up, expected: file, stored: file.subarray(0, 63) }])?.message).toBe(
+      'c2 /up.bin: stored 63 of 64 bytes: the last 1 are missing (truncated)',
+    );
   });
 });

@@ -144,7 +144,6 @@ describe('generate', () => {
     const modes = new Set(steps.filter(isTransfer).map((s) => s.mode));
     expect([...modes].sort()).toEqual(['active', 'eprt', 'epsv', 'passive']);
     expect(steps.some((s) => isTransfer(s) && s.port !== null && s.port < 1024)).toBe(true);
-    expect(steps.some((s) => s.do === 'retr' && s.rest > 0)).toBe(true);
     expect(plans.some((p) => p.locks.length > 0)).toBe(true);
     const faults = plans.flatMap((p) => p.faults);
     expect(faults.some((f) => f.kind === 'partition')).toBe(true);
