@@ -14,7 +14,9 @@
 
 import type { TraceEntry } from '../../sim/trace.ts';
 import { formatTime, Ladder, type LadderHost } from '../views/ladder.ts';
+import { truncate } from '../views/text.ts';
 import { describeEntry, entryDetail } from './describe.ts';
+import { isSegmentEntry } from './query.ts';
 
 export interface ExcerptOptions {
   /** Columns, the marker column included. Default 100. */
@@ -108,9 +110,16 @@ function plainExcerpt(trace: readonly TraceEntry[], at: readonly number[], conte
   return out;
 }
 
-/** The hosts of a trace in order of appearance, for a trace that came without its world. */
+/**
+ * The hosts of a trace in order of appearance, for a trace that came without its world (a slice): the
+ * entries' own hosts and the other ends of their segments.
+ */
 export function hostsOfTrace(trace: readonly TraceEntry[]): LadderHost[] {
   const seen = new Set<string>();
-  for (const e of trace) if (e.host !== '') seen.add(e.host);
+  for (const e of trace) {
+    if (e.host !== '') seen.add(e.host);
+    const other = e.kind === 'seg-recv' ? e.from : isSegmentEntry(e) ? e.to : '';
+    if (other !== '') seen.add(other);
+  }
   return [...seen].map((name) => ({ name }));
 }

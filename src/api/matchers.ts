@@ -292,9 +292,14 @@ export function toSendNothing(_ctx: MatchContext, received: unknown): MatchResul
     message: () =>
       pass
         ? `expected a segment to leave in these ${src.trace.length} entries, but none did${excerpt(src, [])}`
-        : `expected nothing to be sent, but ${sent.length} segment(s) left: ${sent.map((e) => `${at(e)} ${flagNames((e as EntryOf<'seg-send'>).seg.flags)}`).join(', ')}` +
+        : `expected nothing to be sent, but ${sent.length} segment(s) left: ${listed(sent)}` +
           excerpt(src, sent),
   };
+}
+
+function listed(sent: readonly TraceEntry[]): string {
+  const shown = sent.slice(0, 5).map((e) => `${at(e)} ${flagNames((e as EntryOf<'seg-send'>).seg.flags)}`);
+  return shown.join(', ') + (sent.length > 5 ? `, and ${sent.length - 5} more` : '');
 }
 
 /** A TCP step's segments drawn as a ladder between the two endpoints (there is no world to name the hosts). */

@@ -23,9 +23,9 @@ import { formatMs, parseDuration, type Time } from '../../sim/time.ts';
 import type { TraceEntry } from '../../sim/trace.ts';
 import type { RunResult, World } from '../../sim/world.ts';
 import { finishClients } from '../clients/ftp-client.ts';
-import type { ExpectationResult, Scenario } from '../scenario/index.ts';
 // evaluate() is not in the scenario API's index yet; it is what runScenario uses to decide expectations.
 import { evaluate } from '../scenario/expect.ts';
+import type { ExpectationResult, Scenario } from '../scenario/index.ts';
 import type { LadderHost } from '../views/ladder.ts';
 import { ladderLines } from '../views/ladder.ts';
 import { type ExcerptOptions, ladderExcerpt } from './excerpt.ts';
