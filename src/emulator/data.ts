@@ -67,6 +67,8 @@ const MAX_CLOSING_PER_SESSION = 4;
 
 export class DataConnections {
   private readonly conns = new Map<string, Map<number, DataConn>>();
+  /** Connections of ended sessions that wait for their client's FIN (see dropSession). */
+  private readonly lingering = new Set<net.Socket>();
   private inFlight = 0;
   /** null: not known yet (an unprivileged process learns it from its first connect). */
   private bindActivePort: boolean | null;
@@ -318,6 +320,8 @@ export class DataConnections {
     for (const conn of [...mine.values()]) {
       const socket = conn.socket;
       if (conn.phase === 'closing' && socket !== null) {
+        this.lingering.add(socket);
+        socket.once('close', () => this.lingering.delete(socket));
         setTimeout(() => socket.destroy(), this.lingerMs).unref();
         this.forget(conn);
         continue;
@@ -328,6 +332,8 @@ export class DataConnections {
 
   /** Stops everything (the emulator is closing). */
   destroyAll(): void {
+    for (const socket of this.lingering) socket.destroy();
+    this.lingering.clear();
     for (const mine of [...this.conns.values()]) {
       for (const conn of [...mine.values()]) {
         conn.listener?.close();

@@ -1,43 +1,31 @@
 /**
- * `startEmulator`: the FTP 7.5 model (src/ftp/) served on a real TCP port. The model is pure; this driver
- * feeds it what the sockets do, carries out what it answers, and keeps its one timer.
+ * `startEmulator`: the FTP 7.5 model (src/ftp/) served on a real TCP port, for real FTP clients.
  *
- * Owns: the control listener and control connections, the order of work (one input at a time, its outputs
- * carried out in list order before the next input, as src/ftp/io.ts asks), the real timer for the model's
- * next deadline, and the limits the model leaves to its driver: connections in total and per address, the
- * delay of a failed login, unread and unanswered control input, uploads held in memory. Data connections:
- * data.ts. Leaves out: every FTP decision (the model's) and the command line (src/cli/serve.ts).
+ * Owns: turning options into the model's configuration and site, the control listener, starting and stopping.
+ * Leaves out: the work itself (driver.ts, data.ts) and the command line (src/cli/serve.ts).
  *
  * Time: model time is nanoseconds since start on the monotonic clock (clock.ts); the model's time 0 is the
  * wall-clock instant of start (`epochMs`), so listings, MDTM and the W3C log show real dates.
- *
- * Control input is fed one line at a time (the bytes up to each LF; the model does the framing), so that the
- * emulator can stop between two lines: while a failed login's 530 is held, while the session has
- * MAX_QUEUED_LINES commands waiting behind a transfer, or while the client does not read its replies. Unread
- * input then waits in the kernel (the socket is paused past MAX_INBOX_BYTES): no client grows our memory.
  */
 
 import net from 'node:net';
-import { assertNever, UsageError } from '../../sim/errors.ts';
-import { MS, SECOND, type Time } from '../../sim/time.ts';
+import { UsageError } from '../../sim/errors.ts';
+import { MS } from '../../sim/time.ts';
 import { makeConfig } from '../ftp/config.ts';
 import { EXTERNAL, type Fs, fsFromEntries, lockFile, resolvePath } from '../ftp/fs.ts';
-import type { FtpInput, FtpOutput } from '../ftp/io.ts';
-import { createServer, type FtpServer, handle, handleTimeout, nextDeadline } from '../ftp/server.ts';
-import { W3C_SOFTWARE, w3cHeader, w3cLine } from '../ftp/w3c.ts';
-import { type Clock, wallClock } from './clock.ts';
-import { DataConnections, ipv4Of, remoteOf } from './data.ts';
+import { createServer } from '../ftp/server.ts';
+import { W3C_SOFTWARE, w3cHeader } from '../ftp/w3c.ts';
+import { wallClock } from './clock.ts';
+import { Driver } from './driver.ts';
 import {
   checkHost,
   checkPort,
   defaultPassiveRange,
   type EmulatorOptions,
-  type Limits,
   randomSeed,
   resolveLimits,
 } from './options.ts';
-import { storageExceeded, tooManyConnections, WIN32_DISK_FULL } from './replies.ts';
-import { loadDirectory, siteBytes } from './site.ts';
+import { loadDirectory } from './site.ts';
 
 /** A running emulator. */
 export interface Emulator {
@@ -57,35 +45,15 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** Complete command lines a session may have waiting behind a command in progress before reading stops. */
-const MAX_QUEUED_LINES = 32;
-/** Received control bytes not yet fed, past which the connection stops being read. */
-const MAX_INBOX_BYTES = 64 * 1024;
-/** Reply bytes the client has not taken yet, past which its commands wait (a client that never reads). */
-const MAX_UNREAD_REPLIES = 64 * 1024;
-/** How long a control connection the server has closed may wait for the client's FIN. */
-const CONTROL_LINGER_MS = 10_000;
-
-type Job =
-  | { readonly kind: 'input'; readonly input: FtpInput; readonly quota: boolean }
-  | { readonly kind: 'tick' };
-
-interface ControlConn {
-  readonly id: string;
-  readonly socket: net.Socket;
-  readonly ip: string;
-  /** Received bytes not yet fed to the model, oldest first. */
-  inbox: Buffer[];
-  inboxBytes: number;
-  /** The client's FIN has arrived; it is fed after the inbox. */
-  peerEnded: boolean;
-  /** The model knows the connection is over (it ended the session, or was told of the FIN or a reset). */
-  over: boolean;
-  /** A failed login's 530 is being held until this timer fires; outputs meanwhile wait in `held`. */
-  gate: NodeJS.Timeout | null;
-  held: FtpOutput[];
-}
-
+/**
+ * The most bytes of a download handed to a socket before the model waits for data-drained. The model steps
+ * once per chunk, and its step costs more than the copy of 64 KiB into the kernel (bench/emulator.ts: 1.4 ms
+ * of server CPU per MB at 64 KiB, 1.0 ms at 256 KiB). The chunk is a view of the file, never a copy, so a larger
+ * one costs no memory. What it costs: the model counts a chunk as moved only when all of it has drained, so
+ * once the kernel's buffers are full a client slower than 256 KiB per data channel timeout (8.7 KB/s at 30 s)
+ * looks idle to the data-idle timer. 64 KiB (the model's default) moves that bound to 2.2 KB/s.
+ */
+const SEND_CHUNK_BYTES = 256 * 1024;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = checkHost(options.host ?? '127.0.0.1');
   const port = checkPort(options.port ?? 2121);
@@ -94,6 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const config = makeConfig({
     seed: randomSeed(),
     epochMs: clock.epochMs,
+    sendChunkBytes: SEND_CHUNK_BYTES,
     ...defaultPassiveRange(),
     ...options.config,
   });
@@ -166,399 +135,4 @@ function mayBind(host: string, port: number): Promise<boolean | null> {
     probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EACCES' ? false : null));
     probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
   });
-}
-
-class Driver {
-  private readonly controls = new Map<string, ControlConn>();
-  private readonly perIp = new Map<string, number>();
-  private readonly sessionOfGuid = new Map<string, string>();
-  private readonly jobs: Job[] = [];
-  private readonly data: DataConnections;
-  /** A job's outputs are being carried out (perhaps across a tick, after a data-connect). */
-  private busy = false;
-  private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt: Time | null = null;
-  /** After a timer's work failed (a bug), the timer waits this long before it tries again. */
-  private retryTimerAt: Time = 0;
-  private opened = 0;
-  private readonly initialBytes: number;
-  private readonly epochMs: number;
-
-  constructor(
-    public server: FtpServer,
-    private readonly clock: Clock,
-    private readonly limits: Limits,
-    private readonly notice: (text: string) => void,
-    private readonly options: EmulatorOptions,
-    bindActive: boolean | null,
-  ) {
-    this.initialBytes = siteBytes(server.fs);
-    this.epochMs = server.config.epochMs;
-    const lingerMs = Math.ceil(server.config.dataChannelTimeout / MS);
-    this.data = new DataConnections(
-      {
-        feed: (input, quota = false) => this.push({ kind: 'input', input, quota }),
-        notice: this.notice,
-        admitUpload: (bytes, inFlight) =>
-          siteBytes(this.server.fs) - this.initialBytes + inFlight + bytes <= this.limits.maxUploadBytes,
-      },
-      bindActive,
-      lingerMs,
-    );
-  }
-
-  get connections(): number {
-    return this.controls.size;
-  }
-
-  feed(input: FtpInput): void {
-    this.push({ kind: 'input', input, quota: false });
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.data.destroyAll();
-    for (const c of this.controls.values()) {
-      if (c.gate !== null) clearTimeout(c.gate);
-      c.socket.destroy();
-    }
-  }
-
-  // ---- control connections -----------------------------------------------------------------------------
-
-  connection(socket: net.Socket): void {
-    socket.on('error', () => {
-      // A reset shows as 'close' with an error: handled there.
-    });
-    const ip = ipv4Of(socket.remoteAddress ?? '');
-    if (this.stopped || socket.remoteAddress === undefined) {
-      socket.destroy();
-      return;
-    }
-    const fromIp = this.perIp.get(ip) ?? 0;
-    if (this.controls.size >= this.limits.maxConnections || fromIp >= this.limits.maxConnectionsPerIp) {
-      // Not the model's: it has no connection limit. Read and drop what the client sends, so its FIN is seen.
-      socket.end(tooManyConnections(this.controls.size < this.limits.maxConnections));
-      socket.resume();
-      socket.setTimeout(CONTROL_LINGER_MS, () => socket.destroy());
-      return;
-    }
-    const c: ControlConn = {
-      id: `c${++this.opened}`,
-      socket,
-      ip,
-      inbox: [],
-      inboxBytes: 0,
-      peerEnded: false,
-      over: false,
-      gate: null,
-      held: [],
-    };
-    this.controls.set(c.id, c);
-    this.perIp.set(ip, fromIp + 1);
-    socket.on('data', (chunk: Buffer) => {
-      c.inbox.push(chunk);
-      c.inboxBytes += chunk.length;
-      if (c.inboxBytes > MAX_INBOX_BYTES) socket.pause();
-      this.kick();
-    });
-    socket.on('end', () => {
-      c.peerEnded = true;
-      this.kick();
-    });
-    socket.on('drain', () => this.kick());
-    socket.on('close', () => this.controlGone(c));
-    const server = { addr: ipv4Of(socket.localAddress ?? ''), port: socket.localPort ?? 0 };
-    this.feed({ kind: 'control-opened', session: c.id, client: remoteOf(socket), server });
-  }
-
-  private controlGone(c: ControlConn): void {
-    this.controls.delete(c.id);
-    const n = (this.perIp.get(c.ip) ?? 1) - 1;
-    if (n > 0) this.perIp.set(c.ip, n);
-    else this.perIp.delete(c.ip);
-    if (c.gate !== null) clearTimeout(c.gate);
-    c.gate = null;
-    if (!c.over) {
-      c.over = true;
-      this.feed({ kind: 'control-reset', session: c.id });
-    }
-  }
-
-  /** The next control input that may go to the model now: one line of one connection, connections in turn. */
-  private nextControlJob(): Job | undefined {
-    for (const c of this.controls.values()) {
-      if (c.gate !== null || c.over) continue;
-      const session = this.server.sessions[c.id];
-      if (session === undefined) continue;
-      if (c.inbox.length > 0) {
-        if (session.queue.length >= MAX_QUEUED_LINES || c.socket.writableLength > MAX_UNREAD_REPLIES)
-          continue;
-        // Connections take turns: this one goes to the back.
-        this.controls.delete(c.id);
-        this.controls.set(c.id, c);
-        const bytes = takeLine(c);
-        if (c.inboxBytes <= MAX_INBOX_BYTES && c.socket.isPaused()) c.socket.resume();
-        return { kind: 'input', input: { kind: 'control-bytes', session: c.id, bytes }, quota: false };
-      }
-      if (c.peerEnded) {
-        c.over = true;
-        return { kind: 'input', input: { kind: 'control-peer-closed', session: c.id }, quota: false };
-      }
-    }
-    return undefined;
-  }
-
-  // ---- the order of work -------------------------------------------------------------------------------
-
-  private push(job: Job): void {
-    this.jobs.push(job);
-    this.kick();
-  }
-
-  private kick(): void {
-    if (this.busy || this.stopped) return;
-    this.busy = true;
-    this.loop();
-  }
-
-  /** Runs jobs until none is left; returns early when a job's outputs continue on the next tick. */
-  private loop(): void {
-    for (;;) {
-      if (this.stopped) return;
-      const job = this.jobs.shift() ?? this.nextControlJob();
-      if (job === undefined) break;
-      if (this.run(job)) return;
-    }
-    this.busy = false;
-    this.armTimer();
-  }
-
-  /** Feeds one job to the model and carries out its outputs. True when they continue on the next tick. */
-  private run(job: Job): boolean {
-    const now = this.clock.now();
-    let outputs: readonly FtpOutput[];
-    try {
-      const step =
-        job.kind === 'tick' ? handleTimeout(this.server, now) : handle(this.server, job.input, now);
-      this.server = step.server;
-      outputs = step.outputs;
-    } catch (e) {
-      this.fault(e, job);
-      return false;
-    }
-    if (this.options.observe !== undefined) {
-      this.options.observe(
-        job.kind === 'tick' ? { at: now, kind: 'tick' } : { at: now, kind: 'input', input: job.input },
-      );
-    }
-    if (job.kind === 'input' && job.input.kind === 'control-opened') {
-      const s = this.server.sessions[job.input.session];
-      if (s !== undefined) this.sessionOfGuid.set(s.guid, s.id);
-    }
-    if (job.kind === 'input' && job.quota) outputs = this.storageExceeded(outputs, job.input);
-    const batch: Batch = { outputs, gates: this.failedLogins(outputs), now, ended: new Set() };
-    if (job.kind === 'input' && 'session' in job.input) batch.ended.add(job.input.session);
-    return this.carryOut(batch, 0);
-  }
-
-  private carryOut(batch: Batch, from: number): boolean {
-    const { outputs } = batch;
-    for (let i = from; i < outputs.length; i++) {
-      const o = outputs[i]!;
-      try {
-        this.perform(o, batch.gates.has(i), batch.now);
-      } catch (e) {
-        this.notice(`internal error carrying out ${o.kind}: ${(e as Error).stack ?? e}`);
-      }
-      if (o.kind === 'control-close') batch.ended.add(o.session);
-      if (o.kind === 'data-connect' && i + 1 < outputs.length) {
-        // Node issues the connect on its next tick (net.Socket#connect to an IP address): the SYN must leave
-        // before the next output (the 200 reply), so the rest of the batch waits for that tick.
-        process.nextTick(() => {
-          if (!this.carryOut(batch, i + 1)) this.loop();
-        });
-        return true;
-      }
-    }
-    for (const id of batch.ended) {
-      if (this.server.sessions[id] === undefined) this.sessionOver(id);
-    }
-    return false;
-  }
-
-  private perform(o: FtpOutput, gate: boolean, now: Time): void {
-    switch (o.kind) {
-      case 'control-write':
-      case 'control-close': {
-        const c = this.controls.get(o.session);
-        if (c === undefined) return;
-        if (gate) this.startGate(c);
-        if (c.gate !== null) c.held.push(o);
-        else this.control(c, o, now);
-        return;
-      }
-      case 'log':
-        this.options.observe?.({ at: now, kind: 'output', output: o });
-        this.options.log?.(w3cLine(o.entry, { epochMs: this.epochMs }));
-        return;
-      case 'note':
-        this.options.observe?.({ at: now, kind: 'output', output: o });
-        return;
-      case 'data-listen':
-      case 'data-release':
-      case 'data-stop-listening':
-      case 'data-connect':
-      case 'data-send':
-      case 'data-close':
-      case 'data-abort':
-        this.options.observe?.({ at: now, kind: 'output', output: o });
-        this.data.perform(o);
-        return;
-      default:
-        assertNever(o, 'ftp output');
-    }
-  }
-
-  private control(
-    c: ControlConn,
-    o: Extract<FtpOutput, { kind: 'control-write' | 'control-close' }>,
-    now: Time,
-  ): void {
-    this.options.observe?.({ at: now, kind: 'output', output: o });
-    if (o.kind === 'control-write') {
-      if (c.socket.writable) c.socket.write(o.bytes);
-      return;
-    }
-    c.over = true;
-    c.socket.end();
-    c.socket.setTimeout(CONTROL_LINGER_MS, () => c.socket.destroy());
-  }
-
-  /** The model has ended the session: its data connections go, and its control connection is closing. */
-  private sessionOver(id: string): void {
-    this.data.dropSession(id);
-    for (const [guid, session] of this.sessionOfGuid) {
-      if (session === id) this.sessionOfGuid.delete(guid);
-    }
-    const c = this.controls.get(id);
-    if (c !== undefined) c.over = true;
-  }
-
-  // ---- timer -------------------------------------------------------------------------------------------
-
-  /** One real timer for the model's next deadline, re-armed after every run of work. */
-  private armTimer(): void {
-    const due = nextDeadline(this.server);
-    const at = due === null ? null : Math.max(due, this.retryTimerAt);
-    if (at === this.timerAt) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerAt = at;
-    if (at === null) return;
-    const ms = Math.min(2 ** 31 - 1, Math.max(0, Math.ceil((at - this.clock.now()) / MS)));
-    // Firing early is harmless (handleTimeout does nothing, and the timer is armed again).
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.timerAt = null;
-      this.push({ kind: 'tick' });
-    }, ms);
-    this.timer.unref();
-  }
-
-  // ---- limits ------------------------------------------------------------------------------------------
-
-  /**
-   * The outputs that are a 530 reply to a PASS (a failed login), by index: the reply and everything after it
-   * for that session is held for loginFailDelay, and the session's next lines wait meanwhile. Found from the
-   * command's log line (method PASS, status 530), which the model writes right after the reply.
-   */
-  private failedLogins(outputs: readonly FtpOutput[]): Set<number> {
-    const gates = new Set<number>();
-    if (this.limits.loginFailDelay === 0) return gates;
-    const last530 = new Map<string, number>();
-    outputs.forEach((o, i) => {
-      if (o.kind === 'control-write' && o.code === 530) last530.set(o.session, i);
-      if (o.kind === 'log' && o.entry.status === '530' && o.entry.method.toUpperCase() === 'PASS') {
-        const at = last530.get(this.sessionOfGuid.get(o.entry.session) ?? '');
-        if (at !== undefined) gates.add(at);
-      }
-    });
-    return gates;
-  }
-
-  private startGate(c: ControlConn): void {
-    if (c.gate !== null) return;
-    c.gate = setTimeout(() => this.openGate(c), Math.ceil(this.limits.loginFailDelay / MS));
-    c.gate.unref();
-  }
-
-  private openGate(c: ControlConn): void {
-    c.gate = null;
-    const held = c.held;
-    c.held = [];
-    const now = this.clock.now();
-    for (const o of held) {
-      if (o.kind === 'control-write' || o.kind === 'control-close') this.control(c, o, now);
-    }
-    this.kick();
-  }
-
-  /**
-   * An upload was cut by the memory limit (data.ts reset its connection and fed data-reset). The model answers
-   * a reset upload with 426, as if the client had aborted it; the client is told the real reason instead:
-   * 552 (RFC 959: exceeded storage allocation), and the command's log line says the same, with the Win32
-   * status of a full disk.
-   */
-  private storageExceeded(outputs: readonly FtpOutput[], input: FtpInput): FtpOutput[] {
-    const session = 'session' in input ? input.session : '';
-    const text = storageExceeded(this.limits.maxUploadBytes);
-    return outputs.map((o) => {
-      if (o.kind === 'control-write' && o.session === session && o.code === 426) {
-        return { ...o, code: 552, text, bytes: Buffer.from(text, 'latin1') };
-      }
-      if (o.kind === 'log' && o.entry.status === '426' && !o.entry.method.startsWith('DataChannel')) {
-        return { ...o, entry: { ...o.entry, status: '552', win32: WIN32_DISK_FULL } };
-      }
-      return o;
-    });
-  }
-
-  private fault(e: unknown, job: Job): void {
-    const what = job.kind === 'tick' ? 'a timer' : job.input.kind;
-    this.notice(
-      `internal error (a netstep bug, please report it) handling ${what}: ${(e as Error).stack ?? e}`,
-    );
-    if (job.kind === 'tick') this.retryTimerAt = this.clock.now() + SECOND;
-    if (job.kind === 'input' && 'session' in job.input)
-      this.controls.get(job.input.session)?.socket.destroy();
-  }
-}
-
-interface Batch {
-  readonly outputs: readonly FtpOutput[];
-  /** Indexes of 530 replies to failed logins. */
-  readonly gates: ReadonlySet<number>;
-  readonly now: Time;
-  /** Sessions that may have ended with this batch. */
-  readonly ended: Set<string>;
-}
-
-/** The inbox's bytes up to and including the first LF (or all of its first chunk when that has no LF). */
-function takeLine(c: ControlConn): Buffer {
-  const head = c.inbox[0]!;
-  const lf = head.indexOf(0x0a);
-  let bytes: Buffer;
-  if (lf < 0 || lf === head.length - 1) {
-    bytes = head;
-    c.inbox.shift();
-  } else {
-    bytes = head.subarray(0, lf + 1);
-    c.inbox[0] = head.subarray(lf + 1);
-  }
-  c.inboxBytes -= bytes.length;
-  return bytes;
 }

@@ -19,7 +19,7 @@ export function tooManyConnections(perIp: boolean): string {
  * nearest is a full disk); RFC 959's 552 "Requested file action aborted. Exceeded storage allocation" says
  * what happened, and the limit is named so that a user knows which knob to turn.
  */
-export function storageExceeded(limit: number): string {
+export function storageExceededText(limit: number): string {
   return `552 Requested file action aborted. Exceeded storage allocation (the emulator keeps at most ${limit} bytes of uploads in memory).\r\n`;
 }
 

@@ -1,0 +1,53 @@
+/**
+ * Two rules of the emulator's limits, as pure functions over one step's outputs (the driver applies them
+ * before it carries the outputs out; tests call them directly).
+ *
+ * Owns: finding the 530 reply of a failed login (the driver holds it, see Limits.loginFailDelay) and turning
+ * the reply to an upload cut by the memory limit into a 552. Leaves out: timers and sockets (driver.ts).
+ */
+
+import type { FtpInput, FtpOutput } from '../ftp/io.ts';
+import { storageExceededText, WIN32_DISK_FULL } from './replies.ts';
+
+/**
+ * The indexes of the outputs that are a 530 reply to a PASS (a failed login): the reply and everything after
+ * it for that session is held, and the session's next lines wait meanwhile. Found from the command's log line
+ * (method PASS, status 530), which the model writes right after the reply; `sessionOfGuid` maps the log's
+ * x-session to the driver's session name. null: no login delay, nothing is held.
+ */
+export function failedLogins(
+  outputs: readonly FtpOutput[],
+  sessionOfGuid: ReadonlyMap<string, string> | null,
+): Set<number> {
+  const gates = new Set<number>();
+  if (sessionOfGuid === null) return gates;
+  const last530 = new Map<string, number>();
+  outputs.forEach((o, i) => {
+    if (o.kind === 'control-write' && o.code === 530) last530.set(o.session, i);
+    if (o.kind === 'log' && o.entry.status === '530' && o.entry.method.toUpperCase() === 'PASS') {
+      const at = last530.get(sessionOfGuid.get(o.entry.session) ?? '');
+      if (at !== undefined) gates.add(at);
+    }
+  });
+  return gates;
+}
+
+/**
+ * The outputs of the data-reset the driver fed for an upload cut by the memory limit. The model answers a
+ * reset upload with 426, as if the client had aborted it; the client is told the real reason instead: 552
+ * (RFC 959: exceeded storage allocation), and the command's log line says the same, with the Win32 status
+ * of a full disk (ERROR_DISK_FULL), the nearest thing IIS knows.
+ */
+export function storageExceeded(outputs: readonly FtpOutput[], input: FtpInput, limit: number): FtpOutput[] {
+  const session = 'session' in input ? input.session : '';
+  const text = storageExceededText(limit);
+  return outputs.map((o) => {
+    if (o.kind === 'control-write' && o.session === session && o.code === 426) {
+      return { ...o, code: 552, text, bytes: Buffer.from(text, 'latin1') };
+    }
+    if (o.kind === 'log' && o.entry.status === '426' && !o.entry.method.startsWith('DataChannel')) {
+      return { ...o, entry: { ...o.entry, status: '552', win32: WIN32_DISK_FULL } };
+    }
+    return o;
+  });
+}
