@@ -63,11 +63,8 @@ export function ladderExcerpt(
     for (const text of drawn) lines.push({ seq: e.seq, text, marked: isMark });
     if (isMark && drawn.length === 0) {
       const time = formatTime(e.at).padStart(10);
-      lines.push({
-        seq: e.seq,
-        text: `${time}  #${e.seq} ${e.host} ${e.kind}: ${entryDetail(e)}`,
-        marked: true,
-      });
+      const text = truncate(`${time}  #${e.seq} ${e.host} ${e.kind}: ${entryDetail(e)}`, width - 2);
+      lines.push({ seq: e.seq, text, marked: true });
     }
     if (i > lastMark) {
       after += drawn.length;

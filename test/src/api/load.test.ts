@@ -82,7 +82,10 @@ describe('simulate', () => {
         { name: 'server', addr: '10.1.0.2' },
       ],
       paths: [{ between: ['client', 'server'], latency: '2ms' }],
-      server: { host: 'server', config: { users: { users: [{ name: 'bob', password: 'pw' }] } } },
+      server: {
+        host: 'server',
+        config: { users: { users: [{ name: 'bob', password: 'pw' }], anonymous: false, isolation: 'None' } },
+      },
       clients: [
         { name: 'c', host: 'client', script: [{ do: 'login', user: 'bob', pass: 'pw' }, { do: 'quit' }] },
       ],
