@@ -59,13 +59,14 @@ export function onNewAck(t: MutTcb, acked: number, now: Time, out: TcpOutput[]):
     return first;
   }
   t.dupAcks = 0;
-  if (t.cwnd < t.ssthresh) {
-    // RFC 5681 (2): slow start.
-    t.cwnd += Math.min(acked, mss);
-  } else {
-    // RFC 5681 (3): congestion avoidance, about one SMSS per RTT.
-    t.cwnd += Math.max(1, Math.floor((mss * mss) / t.cwnd));
-  }
+  // cwnd stops growing at twice the largest window the peer has offered: beyond that it could never
+  // limit sending (the window would), and a window-limited bulk transfer would otherwise inflate it
+  // without bound (RFC 7661 treats this properly; this cap changes no sending decision).
+  const cap = 2 * t.maxSndWnd;
+  if (t.cwnd >= cap) return true;
+  // RFC 5681 (2), slow start; (3), congestion avoidance, about one SMSS per RTT.
+  const grow = t.cwnd < t.ssthresh ? Math.min(acked, mss) : Math.max(1, Math.floor((mss * mss) / t.cwnd));
+  t.cwnd = Math.min(t.cwnd + grow, cap);
   return true;
 }
 

@@ -148,7 +148,7 @@ function sendData(t: MutTcb, now: Time, out: TcpOutput[], force: boolean): boole
 }
 
 /** Whether octets or a FIN are waiting to be sent (for the first time or again). */
-function pending(t: MutTcb): boolean {
+export function pending(t: Tcb): boolean {
   const dataEnd = seqAdd(dataStart(t), t.sndQueue.length);
   return seqLt(t.rtxNxt, t.sndNxt) || seqLt(t.sndNxt, dataEnd) || (t.finSeq !== null && !finSent(t));
 }

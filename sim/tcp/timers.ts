@@ -11,7 +11,7 @@
 
 import type { Time } from '../time.ts';
 import { onTimeout } from './congestion.ts';
-import { output, persistInterval, sendAck, sendProbe } from './output.ts';
+import { output, pending, persistInterval, sendAck, sendProbe } from './output.ts';
 import { backOff, stopTiming } from './rto.ts';
 import { copyTcb, type MutTcb, type Step, setState, type Tcb, type TcpOutput, TIMED_OUT } from './tcb.ts';
 
@@ -62,7 +62,7 @@ function persistTimeout(t: MutTcb, now: Time, out: TcpOutput[]): void {
   }
   t.retries++;
   sendProbe(t, now, out);
-  if (t.rtxAt === null) {
+  if (t.rtxAt === null && pending(t)) {
     t.probes++;
     t.persistAt = now + persistInterval(t);
   }

@@ -59,6 +59,16 @@ describe('slow start and congestion avoidance (RFC 5681 §3.1)', () => {
     const ca2 = ackTo(ca, 1 + 3 * MSS, NOW + 260 * MS).tcb;
     expect(ca2.cwnd).toBe(ca.cwnd + Math.floor((MSS * MSS) / ca.cwnd));
   });
+
+  test('cwnd stops growing at twice the largest window offered, where it can no longer limit sending', () => {
+    let tcb = send(established({}, 5000), bytes(text(200 * MSS)), NOW).tcb;
+    let t = NOW;
+    for (let i = 0; i < 40; i++) {
+      t += 20 * MS;
+      tcb = deliver(tcb, { ctl: 'ACK', seq: peer(1), ack: tcb.sndNxt, wnd: 5000 }, t).tcb;
+    }
+    expect(tcb.cwnd).toBe(10000);
+  });
 });
 
 describe('fast retransmit and NewReno fast recovery (RFC 5681 §3.2, RFC 6582)', () => {
