@@ -52,6 +52,7 @@ export function patternText(p: EventPattern, s: Scenario): string {
     return `${typeof p.segment === 'string' ? p.segment : p.segment.join(',')} ${p.dir === 'out' ? 'leaves on' : 'arrives on'} ${connText(p.conn)}`;
   if ('state' in p) return `${connText(p.conn)} enters ${p.state}`;
   if ('event' in p) return `${connText(p.conn)} gets '${p.event}'`;
+  if ('tcp' in p) return `TCP notes '${p.tcp}'${p.conn === undefined ? '' : ` on ${connText(p.conn)}`}`;
   if ('log' in p) return `the server logs ${logText(p.log)}`;
   if ('step' in p) {
     const step = s.clients.find((c) => c.name === p.client)?.script[p.step];
@@ -76,6 +77,7 @@ function bodyText(e: Expectation, s: Scenario): string {
   }
   if ('notSeen' in e) return `never: ${patternText(e.notSeen, s)}`;
   if ('order' in e) return e.order.map((p) => patternText(p, s)).join(', before ');
+  if ('sequence' in e) return e.sequence.map((p) => patternText(p, s)).join(', then ');
   if ('outcome' in e)
     return `client ${e.client} ${e.outcome}${e.code === undefined ? '' : ` with ${codeText(e.code)}`}`;
   if ('content' in e) {

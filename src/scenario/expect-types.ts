@@ -2,7 +2,8 @@
  * Expectations: claims about a run, written as data over the trace (and over the clients' and applications'
  * final state), each with a one-line text used in reports. The vocabulary is small and composes:
  *
- * - `seen: P` (optionally `times: n`), `notSeen: P`, `order: [P1, P2, ...]` over event patterns P;
+ * - `seen: P` (optionally `times: n`), `notSeen: P` over event patterns P; `order: [P1, P2, ...]` (the first
+ *   match of each comes in this order) and `sequence: [P1, P2, ...]` (each matches after the one before);
  * - `client` outcome, `intact` transfers, `content` of a download, `app` results of TCP applications;
  * - `not: E`, `any: [E...]`, and in TypeScript scenarios `check: (outcome) => string | null`.
  *
@@ -18,6 +19,8 @@
  *   the default) or leaves on it (`dir: 'out'`). Flags as the fault rules spell them: 'SYN', '!ACK', 'data'.
  * - `{ state: 'TIME-WAIT', conn }` the connection enters that TCP state.
  * - `{ event: 'refused', conn }` the socket layer delivers that event to the connection's application.
+ * - `{ tcp: 'retransmit' }` the TCP machine notes a timer firing ('retransmit', 'persist', 'time-wait'), a
+ *   congestion event ('fast-retransmit', 'timeout', 'recovered') or a dropped segment's reason (on `conn`).
  * - `{ log: { method: 'STOR', status: 425, win32: 1236 } }` the server writes a W3C line with those fields.
  * - `{ step: 2, client: 'c', phase: 'fail' }` a client's script step starts, ends, or fails.
  * - `{ entry: 'seg-drop', fields: { reason: 'loss' } }` any trace entry of a kind whose fields equal these.
@@ -70,6 +73,7 @@ export type EventPattern =
     }
   | { readonly state: TcpState; readonly conn: ConnRef }
   | { readonly event: SocketEventName; readonly conn: ConnRef }
+  | { readonly tcp: string; readonly conn?: ConnRef }
   | { readonly log: LogMatch }
   | { readonly step: number; readonly client: string; readonly phase: StepPhase }
   | { readonly entry: string; readonly fields?: Readonly<Record<string, unknown>>; readonly host?: string };
@@ -83,7 +87,10 @@ export interface ContentMatch {
 export type ExpectationBody =
   | { readonly seen: EventPattern; readonly times?: number }
   | { readonly notSeen: EventPattern }
+  /** The first match of each pattern, in this order: "the first 226 comes before the first FIN". */
   | { readonly order: readonly EventPattern[] }
+  /** Each pattern matched after the previous one's match: "A, then later B, then later C". */
+  | { readonly sequence: readonly EventPattern[] }
   | { readonly client: string; readonly outcome: Verdict; readonly code?: CodeMatch }
   | { readonly intact: { readonly client: string; readonly step?: number; readonly file?: string } }
   | ({ readonly content: { readonly client: string; readonly step: number } } & ContentMatch)

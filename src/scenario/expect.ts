@@ -48,7 +48,7 @@ type Decided = Omit<ExpectationResult, 'text'>;
 
 function body(ctx: EvalContext, e: Expectation): Decided {
   const w = ctx.world;
-  if ('seen' in e || 'notSeen' in e || 'order' in e) {
+  if ('seen' in e || 'notSeen' in e || 'order' in e || 'sequence' in e) {
     if (!w.tracing) return { passed: false, detail: 'needs the trace: run with tracing on' };
   }
   if ('seen' in e) {
@@ -76,6 +76,7 @@ function body(ctx: EvalContext, e: Expectation): Decided {
       : { passed: false, detail: `seen at ${where(hit)}`, seq: hit.seq };
   }
   if ('order' in e) return order(ctx, e.order);
+  if ('sequence' in e) return sequence(ctx, e.sequence);
   if ('outcome' in e) {
     const s = clientState(w, e.client);
     if (s === undefined || s.verdict === null)
@@ -151,6 +152,26 @@ function order(ctx: EvalContext, ps: readonly EventPattern[]): Decided {
   }
   const last = hits[hits.length - 1]!;
   return { passed: true, detail: hits.map(where).join(', then '), seq: last.seq };
+}
+
+function sequence(ctx: EvalContext, ps: readonly EventPattern[]): Decided {
+  const trace = ctx.world.trace;
+  const hits: TraceEntry[] = [];
+  let from = 0;
+  for (const p of ps) {
+    const m = matcher(ctx, p);
+    if (m.missing !== undefined) return { passed: false, detail: m.missing };
+    let hit: TraceEntry | undefined;
+    for (let i = from; i < trace.length && hit === undefined; i++) if (m.test(trace[i]!)) hit = trace[i];
+    if (hit === undefined) {
+      const after = hits.length === 0 ? '' : ` after ${where(hits[hits.length - 1]!)}`;
+      const seq = hits.length === 0 ? {} : { seq: hits[hits.length - 1]!.seq };
+      return { passed: false, detail: `never seen${after}: ${patternText(p, ctx.scenario)}`, ...seq };
+    }
+    hits.push(hit);
+    from = hit.seq + 1;
+  }
+  return { passed: true, detail: hits.map(where).join(', then '), seq: hits[hits.length - 1]!.seq };
 }
 
 function intact(ctx: EvalContext, t: { client: string; step?: number; file?: string }): Decided {
@@ -277,6 +298,17 @@ function matcher(ctx: EvalContext, p: EventPattern): Matcher {
     return {
       test: (e) =>
         e.kind === kind && names.has(e.conn) && filterMatches(filter, e.seg, { from: '', to: '', now: e.at }),
+    };
+  }
+  if ('tcp' in p) {
+    const r = p.conn === undefined ? null : resolveConn(w, p.conn);
+    if (r?.missing !== undefined) return { test: () => false, missing: r.missing };
+    const what = p.tcp;
+    return {
+      test: (e) =>
+        e.kind === 'tcp-event' &&
+        (r === null || r.names.has(e.conn)) &&
+        (e.event === what || e.detail === what || e.detail.startsWith(`${what} `)),
     };
   }
   if ('log' in p) {

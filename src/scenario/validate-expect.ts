@@ -18,8 +18,20 @@ export interface ExpectContext {
   readonly hosts: ReadonlyMap<string, string>;
 }
 
-const HEADS = ['seen', 'notSeen', 'order', 'outcome', 'intact', 'content', 'app', 'not', 'any', 'check'];
-const PATTERNS = ['reply', 'command', 'segment', 'state', 'event', 'log', 'step', 'entry'];
+const HEADS = [
+  'seen',
+  'notSeen',
+  'order',
+  'sequence',
+  'outcome',
+  'intact',
+  'content',
+  'app',
+  'not',
+  'any',
+  'check',
+];
+const PATTERNS = ['reply', 'command', 'segment', 'state', 'event', 'tcp', 'log', 'step', 'entry'];
 const EVENTS: readonly SocketEventName[] = [
   'accepted',
   'connected',
@@ -38,7 +50,9 @@ export function validateExpectations(c: Check, v: unknown, ctx: ExpectContext): 
 
 function expectation(c: Check, v: unknown, at: string, ctx: ExpectContext): Expectation {
   const o = c.obj(v, at, 'an expectation');
-  const heads = HEADS.filter((h) => o[h] !== undefined);
+  // With 'app', 'intact' is a field of the application's expectation rather than an expectation of its own.
+  const found = HEADS.filter((h) => o[h] !== undefined);
+  const heads = o.app !== undefined ? found.filter((h) => h !== 'intact') : found;
   if (heads.length !== 1) {
     const found = heads.length === 0 ? 'none' : heads.join(', ');
     c.fail(at, `an expectation has exactly one of ${HEADS.join(', ')} (found ${found})`);
@@ -62,11 +76,13 @@ function expectation(c: Check, v: unknown, at: string, ctx: ExpectContext): Expe
     case 'notSeen':
       keys([]);
       return { notSeen: pattern(c, o.notSeen, join(at, 'notSeen'), ctx), ...common };
-    case 'order': {
+    case 'order':
+    case 'sequence': {
       keys([]);
-      const list = c.list(o.order, join(at, 'order'));
-      if (list.length < 2) c.fail(join(at, 'order'), 'needs at least two patterns');
-      return { order: list.map((p, i) => pattern(c, p, join(join(at, 'order'), i), ctx)), ...common };
+      const list = c.list(o[head], join(at, head));
+      if (list.length < 2) c.fail(join(at, head), 'needs at least two patterns');
+      const ps = list.map((p, i) => pattern(c, p, join(join(at, head), i), ctx));
+      return head === 'order' ? { order: ps, ...common } : { sequence: ps, ...common };
     }
     case 'outcome': {
       keys(['client', 'code']);
@@ -225,6 +241,12 @@ function pattern(c: Check, v: unknown, at: string, ctx: ExpectContext): EventPat
       return {
         event: c.oneOf(o.event, join(at, 'event'), EVENTS),
         conn: connRef(c, c.need(o, 'conn', at), join(at, 'conn'), ctx),
+      };
+    case 'tcp':
+      c.known(o, at, ['tcp', 'conn']);
+      return {
+        tcp: c.str(o.tcp, join(at, 'tcp')),
+        ...(o.conn === undefined ? {} : { conn: connRef(c, o.conn, join(at, 'conn'), ctx) }),
       };
     case 'log':
       c.known(o, at, ['log']);
