@@ -15,13 +15,13 @@ import { output, pending, persistInterval, sendAck, sendProbe } from './output.t
 import { backOff, stopTiming } from './rto.ts';
 import { copyTcb, type MutTcb, type Step, setState, type Tcb, type TcpOutput, TIMED_OUT } from './tcb.ts';
 
-/** The earliest deadline of the connection, or null when no timer runs. */
+function earlier(a: Time | null, b: Time | null): Time | null {
+  return a === null || (b !== null && b < a) ? b : a;
+}
+
+/** The earliest deadline of the connection, or null when no timer runs. (Called after every step.) */
 export function nextDeadline(tcb: Tcb): Time | null {
-  let next: Time | null = null;
-  for (const at of [tcb.rtxAt, tcb.persistAt, tcb.ackAt, tcb.timeWaitAt]) {
-    if (at !== null && (next === null || at < next)) next = at;
-  }
-  return next;
+  return earlier(earlier(tcb.rtxAt, tcb.persistAt), earlier(tcb.ackAt, tcb.timeWaitAt));
 }
 
 function due(at: Time | null, now: Time): boolean {

@@ -53,4 +53,15 @@ describe('delayed ACK', () => {
     expect(reply).toSend([{ ...TO_PEER, ctl: 'PSH,ACK', seq: us(1), ack: peer(7), data: '331 ok' }]);
     expect(reply.tcb.ackAt).toBeNull();
   });
+
+  test('the earliest of several timers is the deadline; a retransmission carries the delayed ACK', () => {
+    const sent = send(lazy(), bytes('RETR f'), NOW).tcb;
+    const got = data(sent, NOW + 50 * MS, peer(1), '1').tcb;
+    expect([got.rtxAt, got.ackAt]).toEqual([NOW + 200 * MS, NOW + 250 * MS]);
+    expect(nextDeadline(got)).toBe(NOW + 200 * MS);
+    const again = handleTimeout(got, NOW + 200 * MS);
+    expect(again).toSend([{ ...TO_PEER, ctl: 'PSH,ACK', seq: us(1), ack: peer(2), data: 'RETR f' }]);
+    expect(again.tcb.ackAt).toBeNull();
+    expect(nextDeadline(again.tcb)).toBe(NOW + 600 * MS);
+  });
 });
