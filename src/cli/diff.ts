@@ -91,17 +91,14 @@ export async function diffMain(args: readonly string[], io: Io, api?: ScenarioAp
   );
   const colour = outputPaint(io);
   const header = [
-    ...wrap(
-      `netstep diff ${label} (seed ${after.seed}): iis6 on the left, ftp75 on the right, at host ${server}`,
-      width,
-    ),
+    ...wrap(`netstep diff ${label} (seed ${after.seed}): iis6 on the left, ftp75 on the right`, width),
     ...wrap(scenario.about, width),
     ...wrap(
-      'FTP commands and replies, and the SYN, FIN and RST of each connection: → toward the server, ← from it',
+      `At host ${server}: FTP commands, replies, each connection's SYN, FIN, RST (→ toward it, ← from it);`,
       width,
     ),
     ...wrap(
-      `marks: ≠ the runs differ, < only under iis6, > only under ftp75 (${width} columns; --width to change)`,
+      `■ each client's verdict. ≠ the runs differ, < only under iis6, > only under ftp75. ${width} columns.`,
       width,
     ),
     ...(exact ? [] : ['(long runs: rows are paired by position, not aligned)']),

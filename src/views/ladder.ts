@@ -14,19 +14,23 @@
  * - Times are the simulated time of the entry in milliseconds (seconds, marked 's', from 1,000 s on); a
  *   second or more in which nothing is drawn gets a dotted line that says how long it was.
  * - Sequence numbers are relative, as Wireshark shows them; see context.ts and segment-label.ts.
- * - TCP state changes, the FTP server's data-channel states and notes, and TCP timers and discards are
- *   notes beside the host's lane, on the inner side (the last lane's notes are on its left).
- * - Not drawn: FTP command and reply entries (their text is on the arrows that carry them), W3C log lines
- *   (the log view), socket calls and events (the application's side, not the wire), congestion-window
- *   updates (one per ACK in a bulk transfer), and kinds the ladder does not know.
+ * - TCP state changes, the FTP server's data-channel states and notes, TCP timers and discards, and the
+ *   client models' steps (▸ started, ✓ done, ✗ failed) and verdicts (■) are notes beside the host's lane,
+ *   on the inner side (the last lane's notes are on its left).
+ * - Not drawn: FTP command and reply entries, and the client's reading of a reply (their text is on the
+ *   arrows that carry them), W3C log lines (the log view), socket calls and events (the application's
+ *   side, not the wire), congestion-window updates (one per ACK in a bulk transfer), and kinds the ladder
+ *   does not know.
  *
  * `Ladder` renders entry by entry and keeps what it has learnt, so a stepper can print "the ladder so far"
  * and then one entry more at each step; `ladderLines` renders a whole trace or a prefix of it.
  */
 
+import { assertNever } from '../../sim/errors.ts';
 import type { Segment } from '../../sim/tcp/segment.ts';
 import { formatDuration, MS, SECOND, type Time } from '../../sim/time.ts';
 import type { TraceEntry } from '../../sim/trace.ts';
+import type {} from '../clients/trace.ts';
 import { Canvas } from './canvas.ts';
 import { WireContext } from './context.ts';
 import { ftpTextOf, segmentLabel } from './segment-label.ts';
@@ -67,8 +71,8 @@ const GAP = SECOND;
 /** The legend at the top of every ladder. */
 export const LADDER_LEGEND: readonly string[] = [
   'time in ms · ╌╌▷ a segment leaves its host · ──▶ it arrives · ✗ lost on the way · ‖ held by a rule',
-  "seq/ack relative to each direction's ISN (Wireshark's default), the SYN shows isn=<absolute ISN>;",
-  'len when there is data, win when it changes; "text" is FTP control text (↵ = CRLF); ◆ TCP state',
+  "seq/ack relative to each direction's ISN (Wireshark's default); the SYN shows isn=<absolute ISN>",
+  'len if data, win if changed, "FTP text" (↵ = CRLF) · ◆ TCP state · ◇ FTP server · ▸ ✓ ✗ ■ FTP client',
 ];
 
 export class Ladder {
@@ -163,6 +167,34 @@ export class Ladder {
       }
       case 'ftp-note':
         return this.note(e.at, e.host, `${shortConn(e.session, e.host)} ${e.text}`, '◇', 'ftp');
+      case 'client-step': {
+        // What the client model set out to do and how it went: the reader's anchor in a long run.
+        const detail = e.detail ? `: ${e.detail}` : '';
+        switch (e.phase) {
+          case 'start':
+            return this.note(e.at, e.host, `${e.client} ${e.step}`, '▸', 'strong');
+          case 'done':
+            return this.note(e.at, e.host, `${e.client} ${e.step} done${detail}`, '✓', 'ok');
+          case 'fail':
+            return this.note(e.at, e.host, `${e.client} ${e.step} failed${detail}`, '✗', 'drop');
+          default:
+            return assertNever(e.phase, 'step phase');
+        }
+      }
+      case 'client-verdict': {
+        const code = e.code !== undefined ? ` (${e.code})` : '';
+        const text = `${e.client} ${e.verdict}${code}${e.detail ? `: ${e.detail}` : ''}`;
+        return this.note(e.at, e.host, text, '■', e.verdict === 'completed' ? 'ok' : 'drop');
+      }
+      case 'app-event':
+        if (ftpOnly) return null;
+        return this.note(
+          e.at,
+          e.host,
+          `${e.app} ${e.event}${e.detail ? `: ${e.detail}` : ''}`,
+          '•',
+          'strong',
+        );
       case 'note':
         return this.note(e.at, e.host, e.text, '•', 'strong');
       default:

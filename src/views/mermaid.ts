@@ -5,7 +5,7 @@
  * - By default one message per segment arrival (`A->>B`), labelled as on the ladder (relative seq/ack,
  *   FTP text) and prefixed with the arrival time in ms; a segment the network lost is `A-xB` with the
  *   reason; a held one is `A--)B` with the rule. TCP state changes, the FTP server's data-channel states
- *   and notes are `Note over` the host.
+ *   and notes are `Note over` the host, and so are the client models' verdicts and failed steps.
  * - With `ftpOnly`, one message per FTP command (client to server) and per reply (server to client), plus
  *   the server's data-channel notes: the FTP conversation without the TCP underneath.
  *
@@ -17,6 +17,7 @@
 
 import type { Time } from '../../sim/time.ts';
 import type { TraceEntry } from '../../sim/trace.ts';
+import type {} from '../clients/trace.ts';
 import { WireContext } from './context.ts';
 import { formatTime, type LadderHost } from './ladder.ts';
 import { segmentLabel } from './segment-label.ts';
@@ -98,6 +99,16 @@ export function mermaidLines(
       (options.to !== undefined && e.at > options.to)
     )
       continue;
+    // The client models' verdicts and failed steps, in either mode: the end of the story.
+    if (e.kind === 'client-verdict') {
+      const code = e.code !== undefined ? ` (${e.code})` : '';
+      note(e.host, e.at, `${e.client} ${e.verdict}${code}${e.detail ? `: ${e.detail}` : ''}`);
+      continue;
+    }
+    if (e.kind === 'client-step' && e.phase === 'fail') {
+      note(e.host, e.at, `${e.client} ${e.step} failed${e.detail ? `: ${e.detail}` : ''}`);
+      continue;
+    }
     if (options.ftpOnly) {
       switch (e.kind) {
         case 'ftp-command':

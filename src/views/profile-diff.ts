@@ -5,7 +5,8 @@
  *
  * The events are those of the FTP server's host, as its wire and its session see them: each FTP command
  * and reply, and each SYN, FIN and RST the host received or sent, named by the kind of connection (ctrl or
- * data). Arrows read as on a ladder with the clients on the left: → toward the server, ← from it. Pure ACKs and data segments are left out: they differ with every change of
+ * data). Arrows read as on a ladder with the clients on the left: → toward the server, ← from it. And
+ * each client model's verdict (■ completed, failed, truncated, hung), at whatever host it ran. Pure ACKs and data segments are left out: they differ with every change of
  * timing and say nothing about the protocol. Connection numbers and times are not compared, only what
  * happened in what order.
  *
@@ -18,11 +19,12 @@
 import { FIN, flagNames, RST, SYN } from '../../sim/tcp/segment.ts';
 import type { Time } from '../../sim/time.ts';
 import type { TraceEntry } from '../../sim/trace.ts';
+import type {} from '../clients/trace.ts';
 import { Canvas } from './canvas.ts';
 import { WireContext } from './context.ts';
 import { formatTime } from './ladder.ts';
 import { type Paint, PLAIN, type Style } from './style.ts';
-import { padStart, truncate } from './text.ts';
+import { padStart, truncate, wrap } from './text.ts';
 import { replyLines } from './trace-kinds.ts';
 
 export interface DiffEvent {
@@ -45,6 +47,11 @@ export function diffEvents(trace: readonly TraceEntry[], server: string): DiffEv
   const out: DiffEvent[] = [];
   for (const e of trace) {
     ctx.observe(e);
+    if (e.kind === 'client-verdict') {
+      // How each client's run ended, wherever it ran: what a race scenario is about.
+      out.push({ at: e.at, text: `■ ${e.client} ${e.verdict}${e.code !== undefined ? ` (${e.code})` : ''}` });
+      continue;
+    }
     if (e.host !== server) continue;
     switch (e.kind) {
       case 'ftp-command':
@@ -147,7 +154,10 @@ export interface SideBySideOptions {
 
 const TIME = 10;
 
-/** The rows as two columns of `time event`, with the mark between them; every line fits `width`. */
+/**
+ * The rows as two columns of `time event`, with the mark between them; every line fits `width`. A row
+ * that differs ('≠') may take several lines: both texts are shown whole.
+ */
 export function sideBySideLines(rows: readonly DiffRow[], o: SideBySideOptions): string[] {
   const paint = o.paint ?? PLAIN;
   const half = Math.floor((o.width - 3) / 2);
@@ -158,18 +168,25 @@ export function sideBySideLines(rows: readonly DiffRow[], o: SideBySideOptions):
   title.put(rightX, padStart('ms', TIME), 'dim');
   title.put(rightX + TIME + 1, truncate(o.rightTitle, o.width - rightX - TIME - 1), 'strong');
   const out = [title.render(paint)];
+  const leftRoom = half - TIME - 1;
+  const rightRoom = o.width - rightX - TIME - 1;
   for (const r of rows) {
-    const c = new Canvas(o.width);
     const [mark, style] = MARKS[r.mark];
-    const side = (x: number, room: number, ev: DiffEvent | undefined) => {
-      if (ev === undefined) return;
-      c.put(x, padStart(formatTime(ev.at), TIME), 'dim');
-      c.put(x + TIME + 1, truncate(ev.text, room - TIME - 1), style);
-    };
-    side(0, half, r.left);
-    c.put(half + 1, mark, style);
-    side(rightX, o.width - rightX, r.right);
-    out.push(c.render(paint));
+    // A row that differs shows both texts whole, wrapped in their columns, so the difference is visible
+    // even past the column's width; the other rows are cut to one line.
+    const texts = (ev: DiffEvent | undefined, room: number) =>
+      ev === undefined ? [] : r.mark === 'changed' ? wrap(ev.text, room) : [truncate(ev.text, room)];
+    const left = texts(r.left, leftRoom);
+    const right = texts(r.right, rightRoom);
+    for (let i = 0; i < Math.max(left.length, right.length, 1); i++) {
+      const c = new Canvas(o.width);
+      if (i === 0 && r.left) c.put(0, padStart(formatTime(r.left.at), TIME), 'dim');
+      if (i === 0 && r.right) c.put(rightX, padStart(formatTime(r.right.at), TIME), 'dim');
+      if (left[i] !== undefined) c.put(TIME + 1, left[i]!, style);
+      if (right[i] !== undefined) c.put(rightX + TIME + 1, right[i]!, style);
+      c.put(half + 1, i === 0 ? mark : ' ', style);
+      out.push(c.render(paint));
+    }
   }
   return out;
 }

@@ -237,6 +237,39 @@ describe('the ladder so far, for a stepper', () => {
   });
 });
 
+describe("the client models' notes", () => {
+  it('shows each step started, done or failed, and the verdict, beside the client, also with ftpOnly', () => {
+    const t = new TraceBuilder();
+    t.at(0).add('client', 'client-step', { client: 'c', index: 0, step: 'login alice', phase: 'start' });
+    t.add('client', 'client-step', {
+      client: 'c',
+      index: 0,
+      step: 'login alice',
+      phase: 'done',
+      detail: '230 User logged in.',
+    });
+    t.add('client', 'client-step', {
+      client: 'c',
+      index: 1,
+      step: 'retr a.txt (passive)',
+      phase: 'fail',
+      detail: '550 Access is denied.',
+    });
+    t.add('client', 'client-verdict', { client: 'c', verdict: 'failed', detail: 'RETR refused', code: 550 });
+    t.add('client', 'client-reply', { client: 'c', step: 1, code: 550, text: 'Access is denied.' });
+    const expected = [
+      '     0.000  ▸ c login alice',
+      '     0.000  ✓ c login alice done: 230 User logged in.',
+      '     0.000  ✗ c retr a.txt (passive) failed: 550 Access is denied.',
+      '     0.000  ■ c failed (550): RETR refused',
+    ];
+    expect(body(ladderLines(t.trace, HOSTS)).map((l) => l.replace(/ +│$/, ''))).toEqual(expected);
+    expect(body(ladderLines(t.trace, HOSTS, { ftpOnly: true })).map((l) => l.replace(/ +│$/, ''))).toEqual(
+      expected,
+    );
+  });
+});
+
 describe('long gaps', () => {
   it('a second or more with nothing drawn gets a dotted line saying how long, less than that does not', () => {
     const t = new TraceBuilder();

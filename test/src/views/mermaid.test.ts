@@ -89,6 +89,28 @@ describe('escaping', () => {
   });
 });
 
+describe("the client models' ends", () => {
+  it('puts a verdict and a failed step in notes over the client, in both modes', () => {
+    const t = new TraceBuilder();
+    t.at(MS).add('client', 'client-step', {
+      client: 'c',
+      index: 2,
+      step: 'retr a.txt',
+      phase: 'fail',
+      detail: '550 Denied',
+    });
+    t.add('client', 'client-verdict', { client: 'c', verdict: 'failed', detail: 'RETR refused', code: 550 });
+    for (const ftpOnly of [false, true]) {
+      const lines = mermaidLines(t.trace, HOSTS, { ftpOnly });
+      expect(mermaidProblems(lines)).toEqual([]);
+      expect(lines.slice(3)).toEqual([
+        '    Note over client: 1.000 c retr a.txt failed: 550 Denied',
+        '    Note over client: 1.000 c failed (550): RETR refused',
+      ]);
+    }
+  });
+});
+
 describe('the network in Mermaid', () => {
   it('draws a lost segment as a cross and a held one as an open arrow, each with why', () => {
     const t = new TraceBuilder();

@@ -56,7 +56,34 @@ describe('the events of a run', () => {
   });
 });
 
+describe('client verdicts', () => {
+  it('are events of the run at whatever host the client ran, with the reply code that decided them', () => {
+    const t = new TraceBuilder();
+    t.at(MS).add('client', 'client-verdict', { client: 'c', verdict: 'hung', detail: 'waiting for 150' });
+    t.at(2 * MS).add('client2', 'client-verdict', {
+      client: 'd',
+      verdict: 'failed',
+      detail: 'refused',
+      code: 425,
+    });
+    expect(diffEvents(t.trace, 'server').map((e) => e.text)).toEqual(['■ c hung', '■ d failed (425)']);
+  });
+});
+
 describe('side by side', () => {
+  it('shows both texts of a row that differs whole, wrapped in their columns', () => {
+    const long = (n: number) => `150 Opening BINARY mode data connection for file-${n}.txt (2000 bytes).`;
+    const { rows } = alignEvents([{ at: MS, text: long(1) }], [{ at: MS, text: long(2) }]);
+    const lines = sideBySideLines(rows, { width: 100, leftTitle: 'iis6', rightTitle: 'ftp75' });
+    const row = lines.slice(1);
+    expect(row.length).toBeGreaterThan(1);
+    expect(row.map((l) => l[49] ?? ' ').join('')).toBe(`≠${' '.repeat(row.length - 1)}`);
+    expect(row.slice(1).every((l) => l.slice(0, 11).trim() === '')).toBe(true);
+    const column = (from: number, to: number) => row.map((l) => l.slice(from, to).trim()).join(' ');
+    expect(column(11, 48)).toBe(long(1));
+    expect(column(62, 100)).toBe(long(2));
+  });
+
   it('fits the width, with the mark between the columns', () => {
     const { rows } = alignEvents(ev(`a ${'long-'.repeat(30)} c`), ev('a b c'));
     const lines = sideBySideLines(rows, { width: 100, leftTitle: 'iis6', rightTitle: 'ftp75' });
