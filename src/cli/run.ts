@@ -13,7 +13,14 @@
 import { assertNever, UsageError } from '../../sim/errors.ts';
 import type { TraceEntry } from '../../sim/trace.ts';
 import { jsonLines } from '../views/json.ts';
-import { formatTime, LADDER_WIDTH, Ladder, type LadderOptions, ladderLines } from '../views/ladder.ts';
+import {
+  formatTime,
+  LADDER_LEGEND,
+  LADDER_WIDTH,
+  Ladder,
+  type LadderOptions,
+  ladderLines,
+} from '../views/ladder.ts';
 import { MERMAID_MAX_TEXT, mermaidLines } from '../views/mermaid.ts';
 import { capturePcap } from '../views/pcap.ts';
 import { type Paint, PLAIN } from '../views/style.ts';
@@ -281,9 +288,14 @@ export function traceAround(
   const target = seq !== undefined && seq >= 0 && seq < trace.length ? seq : undefined;
   const out: string[] = [];
   if (target === undefined) {
-    out.push(`  the end of the run (${trace.length} entries):`);
-    const tail = perEntry.flat().slice(-BEFORE);
-    return [...out, ...tail.map((l) => `  ${l}`)];
+    // No one entry decided it (a reply never seen): the end of the FTP conversation says most, when there
+    // is one; the TCP teardown and TIME-WAIT that follow it say little.
+    const ftp = ftpServerHosts(trace).length > 0;
+    const tail = ftp
+      ? ladderLines(trace, scenario.hosts, { ...options, ftpOnly: true }).slice(LADDER_LEGEND.length + 1)
+      : perEntry.flat();
+    out.push(ftp ? '  the end of the FTP conversation:' : `  the end of the run (${trace.length} entries):`);
+    return [...out, ...tail.slice(-BEFORE).map((l) => `  ${l}`)];
   }
   const e = trace[target]!;
   out.push(`  the trace around entry #${target} (${formatTime(e.at)} ms, ${e.host || 'no host'}):`);

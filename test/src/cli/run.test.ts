@@ -60,9 +60,9 @@ describe('netstep run: verdicts and exit codes', () => {
     expect(marked[0]).toMatch(/^▸ +\d+\.\d{3} {2}server: reply 150 Opening ASCII mode data connection\.$/);
     const at = r.stdout.indexOf(marked[0]!);
     expect(r.stdout.slice(at - 12, at).some((l) => l.includes('"RETR a.txt↵"'))).toBe(true);
-    // The failure without an entry: the end of the run.
+    // The failure without an entry: the end of the FTP conversation.
     expect(r.stdout).toContain('  ✗ the server replies 999');
-    expect(r.stdout.some((l) => l.startsWith('  the end of the run ('))).toBe(true);
+    expect(r.stdout).toContain('  the end of the FTP conversation:');
     for (const l of r.stdout) expect(textWidth(l), l).toBeLessThanOrEqual(100);
   });
 
