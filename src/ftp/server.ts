@@ -32,8 +32,8 @@ import { type Ctx, endpoint, log, note, type S, say } from './session-context.ts
 import { firstPassivePort, releasePorts } from './session-data.ts';
 import { endSession } from './session-end.ts';
 import type { FtpServer, Session } from './session-state.ts';
+import { onDataInput } from './session-stream.ts';
 import { fireDue, nextSessionDeadline } from './session-timers.ts';
-import { onDataInput } from './session-transfer.ts';
 import { sessionGuid } from './w3c.ts';
 
 export type { FtpServer } from './session-state.ts';

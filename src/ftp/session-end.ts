@@ -11,7 +11,7 @@
 import type { Ctx, S } from './session-context.ts';
 import { log } from './session-context.ts';
 import { releasePorts, retireData } from './session-data.ts';
-import { failTransfer } from './session-transfer.ts';
+import { failTransfer } from './session-stream.ts';
 import { WIN32 } from './win32.ts';
 
 export interface EndStatus {

@@ -27,7 +27,7 @@ import { type Ctx, finish, log, note, type S, say } from './session-context.ts';
 import { closeEstablished } from './session-data.ts';
 import { endSession } from './session-end.ts';
 import type { Session, Transfer } from './session-state.ts';
-import { complete226, failTransfer } from './session-transfer.ts';
+import { complete226, failTransfer } from './session-stream.ts';
 import { SUBSTATUS, WIN32 } from './win32.ts';
 
 export interface Deadline {
