@@ -155,7 +155,8 @@ export function segmentArrivesSynchronized(t: MutTcb, seg: Segment, now: Time, o
       // "send an acknowledgment: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>" and drop the segment.
       // In TIME-WAIT this is the retransmitted FIN of §3.10.7.4: "Acknowledge it, and restart the 2 MSL
       // timeout."
-      if (t.state === 'TIME-WAIT' && fin) t.timeWaitAt = now + 2 * t.options.msl;
+      if (t.state === 'TIME-WAIT' && fin && seqAdd(seq, len) === t.rcvNxt)
+        t.timeWaitAt = now + 2 * t.options.msl;
       out.push(dropped('not acceptable'));
       sendAck(t, out);
       return;
