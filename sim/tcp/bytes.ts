@@ -46,7 +46,9 @@ export function append(q: ByteQueue, bytes: Uint8Array): ByteQueue {
   let chunks = q.chunks as Uint8Array[];
   let first = q.first;
   let end = q.end;
-  if (chunks.length !== end || (first > COMPACT_AFTER && first * 2 > end)) {
+  // Copy when another version has appended past ours, when the consumed front is most of the array,
+  // and when a holder has frozen the array (deep-freezing a snapshot is allowed).
+  if (chunks.length !== end || (first > COMPACT_AFTER && first * 2 > end) || Object.isFrozen(chunks)) {
     chunks = chunks.slice(first, end);
     end -= first;
     first = 0;

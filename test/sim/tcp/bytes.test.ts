@@ -38,6 +38,13 @@ describe('ByteQueue', () => {
     expect(str(contents(append(v2, bytes('g'))))).toBe('abcdefg');
   });
 
+  test('a deep-frozen version can still be appended to (by copying)', () => {
+    const v1 = append(append(EMPTY_QUEUE, bytes('ab')), bytes('cd'));
+    Object.freeze(v1.chunks);
+    Object.freeze(v1);
+    expect(str(contents(append(v1, bytes('e'))))).toBe('abcde');
+  });
+
   test('many appends and drops stay linear and exact (the front is compacted)', () => {
     let q = EMPTY_QUEUE;
     let expected = 0;

@@ -83,6 +83,19 @@ export interface PairOptions {
   readonly issB?: number;
   /** B opens actively too (a simultaneous open) instead of listening. */
   readonly simultaneous?: boolean;
+  /**
+   * Deep-freeze every TCB the machine returns before handing it back: any later attempt by the machine
+   * to change a value it was given then throws.
+   */
+  readonly freeze?: boolean;
+}
+
+/** Object.freeze through objects and arrays (typed arrays cannot be frozen and are left as they are). */
+export function deepFreeze<T>(x: T): T {
+  if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || Object.isFrozen(x)) return x;
+  Object.freeze(x);
+  for (const v of Object.values(x as object)) deepFreeze(v);
+  return x;
 }
 
 export const A_END: Endpoint = { addr: '10.0.0.1', port: 40000 };
@@ -97,6 +110,7 @@ export class Pair {
   private readonly count = { a: 0, b: 0 };
   private readonly delay: Time;
   private readonly schedule: Schedule;
+  private readonly freeze: boolean;
   /** Segments the link dropped, for assertions. */
   readonly lost: Segment[] = [];
   steps = 0;
@@ -105,6 +119,7 @@ export class Pair {
   constructor(o: PairOptions = {}) {
     this.delay = o.delay ?? 10_000_000;
     this.schedule = o.schedule ?? CLEAN;
+    this.freeze = o.freeze ?? false;
     this.a = this.side('a', A_END, createTcb(A_END, B_END, o.a ?? {}));
     this.b = this.side('b', B_END, createTcb(B_END, o.simultaneous ? A_END : null, o.b ?? {}));
     const issB = o.issB ?? 0xffff_ff00;
@@ -172,7 +187,7 @@ export class Pair {
   }
 
   private apply(s: Side, step: Step): void {
-    s.tcb = step.tcb;
+    s.tcb = this.freeze ? deepFreeze(step.tcb) : step.tcb;
     for (const o of step.out) {
       if (o.kind === 'segment') {
         s.sent.push(o.seg);

@@ -53,7 +53,7 @@ function payload(n: number, salt: number): Uint8Array {
   return out;
 }
 
-function run(s: Scenario): Pair {
+function run(s: Scenario, freeze = false): Pair {
   const schedule: Schedule = (from, n) => (from === 'a' ? s.aFates : s.bFates)[n] ?? {};
   const options: Partial<TcpOptions> = {
     mss: s.mss,
@@ -62,7 +62,7 @@ function run(s: Scenario): Pair {
     delayedAck: s.delayedAck,
     msl: 1 * SECOND,
   };
-  const p = new Pair({ delay: D, schedule, a: options, b: options });
+  const p = new Pair({ delay: D, schedule, a: options, b: options, freeze });
   const aData = payload(s.aBytes, 1);
   const bData = payload(s.bBytes, 2);
   const write = (side: typeof p.a, data: Uint8Array) => {
@@ -125,5 +125,14 @@ describe('two machines over a faulty link', () => {
     const two = run(s);
     expect(trace(two)).toEqual(trace(one));
     expect(two.now).toBe(one.now);
+  });
+
+  test('the machine never changes a TCB it was given: every TCB deep-frozen, the same runs pass', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        run(s, true);
+      }),
+      { numRuns: 15 },
+    );
   });
 });
