@@ -23,8 +23,13 @@ export class Canvas {
   /** Writes `text` from column `x`; returns the column after it. */
   put(x: number, text: string, style?: Style): number {
     let col = x;
-    for (const ch of text) {
-      const w = charWidth(ch.codePointAt(0)!);
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      // Indexing by UTF-16 unit keeps the common (BMP) case free of iterator and string allocations.
+      const surrogate = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length;
+      const ch = surrogate ? text.slice(i, i + 2) : text[i]!;
+      if (surrogate) i++;
+      const w = surrogate ? charWidth(ch.codePointAt(0)!) : charWidth(code);
       if (w === 0) continue;
       if (col >= 0 && col + w <= this.width) {
         this.clearAt(col);
@@ -43,7 +48,16 @@ export class Canvas {
 
   /** Repeats one character over columns [from, to). */
   fill(from: number, to: number, ch: string, style?: Style): void {
-    for (let x = Math.max(0, from); x < Math.min(to, this.width); x++) this.put(x, ch, style);
+    if (charWidth(ch.codePointAt(0)!) !== 1 || ch.length !== 1) {
+      for (let x = Math.max(0, from); x < Math.min(to, this.width); x++) this.put(x, ch, style);
+      return;
+    }
+    const end = Math.min(to, this.width);
+    for (let x = Math.max(0, from); x < end; x++) {
+      this.clearAt(x);
+      this.chars[x] = ch;
+      this.styles[x] = style;
+    }
   }
 
   /** Writes `text` so that it ends just before column `end`; returns the column it starts at. */

@@ -43,6 +43,8 @@ export interface Numbered {
   readonly isn: number | undefined;
   /** The window, when it differs from the previous segment of the same direction (always on the first). */
   readonly wnd: number | undefined;
+  /** The connection's tupleKey. */
+  readonly tuple: string;
 }
 
 export class WireContext {
@@ -84,6 +86,7 @@ export class WireContext {
   private segment(seg: Segment, conn: string): void {
     if (this.numbered.has(seg)) return;
     const dir = directionKey(seg.src, seg.dst);
+    const tuple = tupleKey(seg);
     if (seg.flags & SYN) this.isns.set(dir, seg.seq);
     else if (!this.isns.has(dir)) this.isns.set(dir, (seg.seq - 1) >>> 0);
     const isn = this.isns.get(dir)!;
@@ -96,8 +99,9 @@ export class WireContext {
       ack: hasAck ? (peerIsn === undefined ? seg.ack : (seg.ack - peerIsn) >>> 0) : undefined,
       isn: seg.flags & SYN ? seg.seq : undefined,
       wnd: lastWnd === seg.wnd ? undefined : seg.wnd,
+      tuple,
     });
-    if (conn !== '') this.connTuples.set(conn, tupleKey(seg));
+    if (conn !== '') this.connTuples.set(conn, tuple);
   }
 
   /** The segment's numbers as first seen. A segment never observed is numbered now. */
@@ -110,7 +114,7 @@ export class WireContext {
 
   /** True when the segment belongs to an FTP control connection (see the file comment). */
   isControl(seg: Segment): boolean {
-    if (this.controlTuples.has(tupleKey(seg))) return true;
+    if (this.controlTuples.has(this.numbers(seg).tuple)) return true;
     return seg.src.port === FTP_CONTROL_PORT || seg.dst.port === FTP_CONTROL_PORT;
   }
 

@@ -23,25 +23,39 @@ export function segmentLabel(seg: Segment, ctx: WireContext, width = Number.POSI
   let head = `${flagNames(seg.flags) || 'no flags'} seq=${n.seq}`;
   if (n.ack !== undefined) head += ` ack=${n.ack}`;
   if (seg.payload.length > 0) head += ` len=${seg.payload.length}`;
+  const text = seg.payload.length > 0 && ctx.isControl(seg) ? `"${controlText(seg.payload)}"` : '';
+  // The common case, an ACK or a data segment that fits: no extras to weigh.
+  if (
+    n.isn === undefined &&
+    n.wnd === undefined &&
+    seg.mss === undefined &&
+    text === '' &&
+    head.length <= width
+  ) {
+    return head;
+  }
   const extras: string[] = [];
   if (n.isn !== undefined) extras.push(`isn=${n.isn}`);
   if (n.wnd !== undefined) extras.push(`win=${n.wnd}`);
   if (seg.mss !== undefined) extras.push(`mss=${seg.mss}`);
-  const text = seg.payload.length > 0 && ctx.isControl(seg) ? `"${controlText(seg.payload)}"` : '';
-
-  const join = (parts: readonly string[]) => parts.filter((p) => p !== '').join(' ');
-  let label = join([head, ...extras, text]);
+  let label = joined(head, extras, text);
   // Drop the extras from the last: MSS, then the window, then the ISN.
   while (textWidth(label) > width && extras.length > 0) {
     extras.pop();
-    label = join([head, ...extras, text]);
+    label = joined(head, extras, text);
   }
   if (textWidth(label) <= width) return label;
   if (text !== '') {
     const room = width - textWidth(head) - 1;
-    if (room >= MIN_TEXT) return join([head, truncate(text, room)]);
+    if (room >= MIN_TEXT) return `${head} ${truncate(text, room)}`;
   }
-  return truncate(text === '' ? head : join([head, text]), width);
+  return truncate(text === '' ? head : `${head} ${text}`, width);
+}
+
+function joined(head: string, extras: readonly string[], text: string): string {
+  let out = head;
+  for (const e of extras) out += ` ${e}`;
+  return text === '' ? out : `${out} ${text}`;
 }
 
 /** The FTP text a segment carries, or '' when it carries none or is not on a control connection. */

@@ -43,7 +43,11 @@ function inRanges(cp: number, ranges: ReadonlyArray<readonly [number, number]>):
 
 /** Columns one code point takes in a terminal. */
 export function charWidth(cp: number): 0 | 1 | 2 {
+  // The common cases first, without a table walk: ASCII, Latin, and the box drawing of the ladder.
   if (cp < 0x300) return 1;
+  if (cp <= 0x36f) return 0;
+  if (cp < 0x1100) return 1;
+  if (cp >= 0x2500 && cp < 0x2e80) return 1;
   if (inRanges(cp, ZERO)) return 0;
   if (inRanges(cp, WIDE)) return 2;
   return 1;
