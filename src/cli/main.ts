@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tour: async () => (await import('./tour.ts')).tourCommand,
   demo: async () => (await import('./demo.ts')).demoCommand,
   serve: async () => (await import('./serve.ts')).serveCommand,
+  step: async () => (await import('./step.ts')).stepCommand,
 };
 
 /**
