@@ -19,6 +19,10 @@
  * sessions). A data connection is named by the model (`data`, a number unique within its session) in the
  * output that creates it (data-listen, data-connect); every event about it carries the same pair.
  *
+ * Listeners: every data-listen is answered by the driver with data-listening (or data-listen-failed, which
+ * the client sees as 425); the PASV/EPSV reply waits for it. A listener takes one connection (data-accepted),
+ * then the model stops it. `hold` and data-release implement FTP 7.5's wait for the previous data connection.
+ *
  * Flow control of downloads: the model hands at most `config.sendChunkBytes` to one data-send and then waits
  * for data-drained before the next. A driver whose buffers are unbounded may answer every data-send with
  * data-drained at once; a driver with a transport answers when the transport has taken the bytes (node's

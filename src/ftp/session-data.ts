@@ -6,7 +6,8 @@
  *
  * Owns: the commands PORT, EPRT, PASV, EPSV; the data channel's state changes on driver events (listening,
  * accepted, connected, connect failed, closed); passive port allocation; retiring a channel. Leaves out: the
- * transfers that use the channel (session-transfer.ts), which this file reports to by return values.
+ * transfers that use the channel (session-transfer.ts, session-stream.ts), which this file reports to by return
+ * values.
  */
 
 import { assertNever } from '../../sim/errors.ts';

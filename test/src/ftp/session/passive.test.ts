@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { w3cLine } from '../../../../src/ftp/w3c.ts';
-import { CLIENT, logs, Net, OTHER, trace } from './driver.ts';
+import { CLIENT, logs, Net, OTHER, SECOND, trace } from './driver.ts';
 
 const FROM = { addr: CLIENT.addr, port: 50001 };
 
@@ -142,6 +142,34 @@ describe('the new data connection waits for the previous one (KB 2505047)', () =
     net.cmd('RETR a.txt');
     net.data('data-closed', 1);
     expect(trace(net.cmd('PASV'))[0]).toMatch(/^listen #2 :500\d\d$/);
+  });
+
+  it('scenario S7: a client that keeps the old connection open deadlocks until the data channel timeout, then 425', () => {
+    const net = passiveNet();
+    net.cmd('PASV');
+    net.accept(1);
+    net.cmd('RETR a.txt'); // the client reads the 226 but keeps data #1 open
+    net.cmd('PASV');
+    net.cmd('LIST');
+    net.accept(2); // its connect completes in the driver (the emulator's case): still held
+    expect(net.next()).toBe(30 * SECOND);
+    expect(net.at(30 * SECOND - 1)).toEqual([]);
+    expect(trace(net.at(30 * SECOND))).toEqual([
+      'stop-listening #2',
+      'abort #2',
+      '> 425 Cannot open data connection.',
+    ]);
+    // Data #1 is still closing: the next PASV is held again.
+    expect(trace(net.cmd('PASV'))[0]).toMatch(/^listen #3 :500\d\d held$/);
+  });
+
+  it('scenario S1: the connection completes before STOR is read → 125; a client that waits for 150 never sends', () => {
+    const net = passiveNet();
+    net.cmd('PASV');
+    net.accept(1); // the SYN was sent with the STOR, and the accept completed first
+    expect(trace(net.cmd('STOR tm.png'))).toEqual(['> 125 Data connection already open; Transfer starting.']);
+    expect(net.at(30 * SECOND - 1)).toEqual([]);
+    expect(trace(net.at(30 * SECOND))).toEqual(['abort #1', '> 425 Data channel timed out.']);
   });
 
   it('pasvWait reply: the 227 itself waits for the old connection to close', () => {
