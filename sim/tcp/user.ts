@@ -6,8 +6,8 @@
  * Misuse that no correct caller makes (a bad ISS, a negative count) throws a UsageError.
  *
  * Not modelled: STATUS (the TCB is the status), the timeout parameter of OPEN and SEND (see maxRetries),
- * urgent SENDs, a bounded send buffer (the queue holds the
- * application's buffers by reference, without copying them: do not change a buffer after sending it).
+ * urgent SENDs, a bounded send buffer (the queue holds the application's buffers by reference, without
+ * copying them: do not change a buffer after sending it).
  */
 
 import { assertNever, UsageError } from '../errors.ts';

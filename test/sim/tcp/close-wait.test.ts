@@ -1,9 +1,20 @@
 /** CLOSE-WAIT, LAST-ACK and CLOSING: the peer's FIN is in (RFC 9293 §3.10.4, §3.10.7.4). */
 
 import { describe, expect, test } from 'vitest';
-import { abort, close, handleTimeout, nextDeadline, send } from '../../../sim/tcp/index.ts';
+import { abort, atEof, close, handleTimeout, nextDeadline, read, send } from '../../../sim/tcp/index.ts';
 import { MS, SECOND } from '../../../sim/time.ts';
-import { bytes, closeWait, closing, deliver, lastAck, NOW, peer, TO_PEER, us } from './fixtures.ts';
+import {
+  bytes,
+  closeWait,
+  closing,
+  deliver,
+  established,
+  lastAck,
+  NOW,
+  peer,
+  TO_PEER,
+  us,
+} from './fixtures.ts';
 
 const RTO = 200 * MS;
 
@@ -38,6 +49,17 @@ describe('LAST-ACK', () => {
     const step = deliver(lastAck(), { ctl: 'ACK', seq: peer(2), ack: us(2) });
     expect(step).toSendNothing();
     expect(step.out).toEqual([{ kind: 'state', from: 'LAST-ACK', to: 'CLOSED' }, { kind: 'closed' }]);
+  });
+
+  test('octets that arrived before the FIN stay readable after the connection has closed', () => {
+    const got = deliver(established(), { ctl: 'FIN,PSH,ACK', seq: peer(1), ack: us(1), data: '150 ok' }).tcb;
+    const last = close(got, NOW).tcb;
+    const done = deliver(last, { ctl: 'ACK', seq: peer(8), ack: us(2) });
+    expect(done).toBeInTcpState('CLOSED');
+    const r = read(done.tcb, 100, NOW);
+    expect(String.fromCharCode(...r.bytes)).toBe('150 ok');
+    expect(r.out).toEqual([]);
+    expect(atEof(r.tcb)).toBe(true);
   });
 
   test('an ACK short of our FIN changes nothing', () => {

@@ -1,7 +1,7 @@
 /** LISTEN (RFC 9293 §3.10.7.2, §3.10.1). */
 
 import { describe, expect, test } from 'vitest';
-import { abort, close, createTcb, listen, send } from '../../../sim/tcp/index.ts';
+import { abort, close, createTcb, listen, open, send } from '../../../sim/tcp/index.ts';
 import {
   bytes,
   deliver,
@@ -110,5 +110,13 @@ describe('LISTEN', () => {
     expect(() => deliver(rst.tcb, { ...other, src: { addr: '10.0.0.2', port: 22 } })).toThrow(
       /not for the connection/,
     );
+  });
+
+  test('an active OPEN on a listener with a remote socket turns it into SYN-SENT (RFC 9293 §3.10.1)', () => {
+    const tcb = listen(createTcb(LOCAL, REMOTE), ISS).tcb;
+    const step = open(tcb, 4242, NOW);
+    expect(step).toSend([{ ...TO_PEER, ctl: 'SYN', seq: 4242, mss: 1460 }]);
+    expect(step.out[0]).toEqual({ kind: 'state', from: 'LISTEN', to: 'SYN-SENT' });
+    expect(step.tcb.passive).toBe(false);
   });
 });
