@@ -252,7 +252,12 @@ export class Driver {
       if (s !== undefined) this.sessionOfGuid.set(s.guid, s.id);
     }
     if (job.kind === 'input' && job.quota)
-      outputs = storageExceeded(outputs, job.input, this.limits.maxUploadBytes);
+      outputs = storageExceeded(
+        outputs,
+        job.input,
+        'session' in job.input ? this.server.sessions[job.input.session]?.guid : undefined,
+        this.limits.maxUploadBytes,
+      );
     const batch: Batch = {
       outputs,
       gates: failedLogins(outputs, this.limits.loginFailDelay > 0 ? this.sessionOfGuid : null),

@@ -7,6 +7,7 @@
  */
 
 import type { FtpInput, FtpOutput } from '../ftp/io.ts';
+import { SUBSTATUS } from '../ftp/win32.ts';
 import { storageExceededText, WIN32_DISK_FULL } from './replies.ts';
 
 /**
@@ -34,19 +35,36 @@ export function failedLogins(
 
 /**
  * The outputs of the data-reset the driver fed for an upload cut by the memory limit. The model answers a
- * reset upload with 426, as if the client had aborted it; the client is told the real reason instead: 552
- * (RFC 959: exceeded storage allocation), and the command's log line says the same, with the Win32 status
- * of a full disk (ERROR_DISK_FULL), the nearest thing IIS knows.
+ * reset upload with 426 and logs it as aborted by the client; the client is told the real reason instead: 552
+ * (RFC 959: exceeded storage allocation). The log says the same: the command's line gets 552 with the Win32
+ * status of a full disk (ERROR_DISK_FULL, the nearest thing IIS knows) and substatus 3 (file system error, as
+ * the model logs a Win32 file-system failure); the DataChannelClosed line gets substatus 22 (aborted by the
+ * server due to an error).
  */
-export function storageExceeded(outputs: readonly FtpOutput[], input: FtpInput, limit: number): FtpOutput[] {
+export function storageExceeded(
+  outputs: readonly FtpOutput[],
+  input: FtpInput,
+  guid: string | undefined,
+  limit: number,
+): FtpOutput[] {
   const session = 'session' in input ? input.session : '';
   const text = storageExceededText(limit);
   return outputs.map((o) => {
     if (o.kind === 'control-write' && o.session === session && o.code === 426) {
       return { ...o, code: 552, text, bytes: Buffer.from(text, 'latin1') };
     }
-    if (o.kind === 'log' && o.entry.status === '426' && !o.entry.method.startsWith('DataChannel')) {
-      return { ...o, entry: { ...o.entry, status: '552', win32: WIN32_DISK_FULL } };
+    if (o.kind !== 'log' || o.entry.session !== guid) return o;
+    if (o.entry.method === 'DataChannelClosed') {
+      return {
+        ...o,
+        entry: { ...o.entry, win32: WIN32_DISK_FULL, substatus: SUBSTATUS.DATA_ABORTED_BY_SERVER },
+      };
+    }
+    if (o.entry.status === '426') {
+      return {
+        ...o,
+        entry: { ...o.entry, status: '552', win32: WIN32_DISK_FULL, substatus: SUBSTATUS.FILE_SYSTEM_ERROR },
+      };
     }
     return o;
   });

@@ -51,6 +51,8 @@ export interface TestEmulator {
   readonly log: string[];
   readonly notices: string[];
   readonly observed: Observed[];
+  /** Called at once with everything the emulator observes (a test may set it, synchronously inside its work). */
+  tap: ((e: Observed) => void) | null;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function emulator(
   const log: string[] = [];
   const notices: string[] = [];
   const observed: Observed[] = [];
+  let t: TestEmulator | null = null;
   const emu = await startEmulator({
     port: 0,
     ...options,
@@ -78,10 +81,11 @@ export async function emulator(
     notice: (text) => notices.push(text),
     observe: (e) => {
       observed.push(e);
-      options.observe?.(e);
+      t?.tap?.(e);
     },
   });
-  return { emu, port: emu.port, log, notices, observed };
+  t = { emu, port: emu.port, log, notices, observed, tap: null };
+  return t;
 }
 
 /** `size` bytes that both this file and ftp_client.py derive from `seed`: SHA-256 of "seed:0", "seed:1", ... */
