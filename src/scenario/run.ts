@@ -24,7 +24,7 @@ export interface BuildOptions {
   readonly seed?: string | number;
   /** The FTP server's profile; default the scenario's. */
   readonly profile?: Profile;
-  /** Record the trace (default true): the views and most expectations need it. */
+  /** Record the trace (default: the scenario's `trace`, true unless it is a benchmark). */
   readonly trace?: boolean;
   /** Keep history for back() (default false: a stepper asks for it; a plain run does not pay for it). */
   readonly history?: boolean;
@@ -49,7 +49,7 @@ export interface RunOutcome {
 export function buildWorld(s: Scenario, o: BuildOptions = {}): World {
   const profile = o.profile ?? s.profile;
   const seed = o.seed ?? s.seed;
-  const world = new World({ seed, trace: o.trace ?? true, history: o.history ?? false });
+  const world = new World({ seed, trace: o.trace ?? s.trace, history: o.history ?? false });
   installNetwork(
     world,
     {

@@ -13,6 +13,7 @@ import type { ClientModel, ClientSpec, CodeMatch, TransferMode } from '../client
 import type { TcpAppSpec } from '../clients/tcp-apps.ts';
 import type { FtpConfigInput, Profile } from '../ftp/config.ts';
 import type { EntrySpec } from '../ftp/fs.ts';
+import type { UserDb } from '../ftp/users.ts';
 import type { Expectation } from './expect-types.ts';
 
 /** '5ms', '1.5s', or a number of nanoseconds. */
@@ -41,8 +42,11 @@ export type FileInput =
 export interface ServerInput {
   readonly host: string;
   readonly port?: number;
-  /** The FTP server's settings (src/ftp/config.ts); the profile is the scenario's `profile`. */
-  readonly config?: Omit<FtpConfigInput, 'profile'>;
+  /**
+   * The FTP server's settings (src/ftp/config.ts); the profile is the scenario's `profile`. `users` may be
+   * given in part: the rest keeps its defaults.
+   */
+  readonly config?: Omit<FtpConfigInput, 'profile' | 'users'> & { readonly users?: Partial<UserDb> };
   /** 'dir/a.txt': content, 'dir/sub/': null (a directory). */
   readonly files?: Readonly<Record<string, FileInput>>;
   /** Another process holds a file open from `from` until `until` (absent or null: for ever). */
@@ -156,6 +160,11 @@ export interface ScenarioInput {
   readonly apps?: readonly TcpAppInput[];
   readonly expect?: readonly ExpectationInput[];
   readonly limits?: { readonly maxSteps?: number; readonly until?: Duration };
+  /**
+   * Whether a run records the trace unless its caller says otherwise (default true). A benchmark sets false:
+   * its expectations then read only the final state (client outcomes, applications, check functions).
+   */
+  readonly trace?: boolean;
 }
 
 export interface ServerSpec {
@@ -186,4 +195,5 @@ export interface Scenario {
   readonly apps: readonly TcpAppSpec[];
   readonly expect: readonly Expectation[];
   readonly limits: { readonly maxSteps: number | undefined; readonly until: Time | undefined };
+  readonly trace: boolean;
 }

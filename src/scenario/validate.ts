@@ -34,6 +34,7 @@ const TOP = [
   'apps',
   'expect',
   'limits',
+  'trace',
 ];
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const TCP_DURATIONS = ['initialRto', 'minRto', 'maxRto', 'msl', 'delayedAckTimeout'];
@@ -74,6 +75,7 @@ export function validateScenario(data: unknown, where: string): Scenario {
     apps,
     expect: validateExpectations(c, o.expect, { clients, apps, hosts: addrs }),
     limits: limits(c, o.limits),
+    trace: o.trace === undefined ? true : c.bool(o.trace, 'trace'),
   };
 }
 
