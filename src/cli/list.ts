@@ -1,6 +1,8 @@
 /** `netstep list`: every bundled scenario, by the short name `netstep run` takes, with its about line. */
 
 import { UsageError } from '../../sim/errors.ts';
+import { LADDER_WIDTH } from '../views/ladder.ts';
+import { wrap } from '../views/text.ts';
 import {
   type Io,
   outputPaint,
@@ -41,7 +43,10 @@ export async function listMain(args: readonly string[], io: Io, api?: ScenarioAp
     const here = r.name.includes('/') ? r.name.slice(0, r.name.indexOf('/')) : '';
     if (here !== folder && folder !== '') io.out('');
     folder = here;
-    io.out(`${colour('strong', r.name.padEnd(width))}  ${r.about}`);
+    // About lines wrap under themselves, so the list reads as two columns in 100.
+    const [first = '', ...more] = wrap(r.about, Math.max(40, LADDER_WIDTH - width - 2));
+    io.out(`${colour('strong', r.name.padEnd(width))}  ${first}`);
+    for (const line of more) io.out(`${' '.repeat(width + 2)}${line}`);
   }
   return 0;
 }

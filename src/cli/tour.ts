@@ -22,8 +22,6 @@ import { verdictLines } from './run.ts';
 /** The scenario whose ladder the tour shows: FTP 7.5 completes the PORT handshake before its 200 reply. */
 export const TOUR_LADDER = 'kb/port-handshake-before-200';
 
-const ABOUT_INDENT = '     ';
-
 const HELP = `usage: netstep tour
 
 Runs every bundled scenario of KB 2505047 (scenarios/kb/) with a one-line verdict each, then prints the
@@ -49,23 +47,34 @@ export async function tourMain(args: readonly string[], io: Io, api?: ScenarioAp
   const colour = outputPaint(io);
   io.out(colour('strong', 'netstep: the IIS FTP 7.5 model against the behaviours of KB 2505047'));
   io.out('');
+  const nameWidth = Math.max(0, ...kb.map((b) => b.short.length));
   let failed = 0;
   let shown: ReturnType<typeof runner.runScenario> | undefined;
   for (const b of kb) {
     const outcome = runner.runScenario(await runner.loadScenario(b.file), { trace: true, history: false });
-    const [first, ...rest] = verdictLines(outcome, b.short, colour);
-    io.out(first!);
-    if (!outcome.passed) for (const line of rest) io.out(line);
-    for (const line of wrap(b.about, LADDER_WIDTH - ABOUT_INDENT.length))
-      io.out(`${ABOUT_INDENT}${colour('dim', line)}`);
-    if (!outcome.passed) failed++;
+    // A scenario's verdict and name on one line, what it shows beside them (the heading says KB 2505047).
+    const mark = outcome.passed ? colour('ok', '✓') : colour('drop', '✗');
+    const about = b.about.replace(/^KB 2505047: /, '');
+    const [first = '', ...more] = wrap(about, LADDER_WIDTH - nameWidth - 5);
+    io.out(` ${mark} ${b.short.padEnd(nameWidth)}  ${colour('dim', first)}`);
+    for (const line of more) io.out(`${' '.repeat(nameWidth + 5)}${colour('dim', line)}`);
+    if (!outcome.passed) {
+      failed++;
+      for (const line of verdictLines(outcome, b.short, colour)) io.out(line);
+    }
     if (b.short === TOUR_LADDER) shown = outcome;
   }
   io.out('');
-  io.out(`${kb.length - failed} of ${kb.length} KB scenarios pass`);
+  io.out(
+    failed === 0
+      ? `All ${kb.length} KB scenarios pass.`
+      : `${kb.length - failed} of ${kb.length} KB scenarios pass.`,
+  );
   if (shown !== undefined) {
     io.out('');
-    io.out(colour('strong', `The ladder of ${TOUR_LADDER}: ${shown.scenario.about}`));
+    for (const line of wrap(`The ladder of ${TOUR_LADDER}: ${shown.scenario.about}`, LADDER_WIDTH)) {
+      io.out(colour('strong', line));
+    }
     io.out('');
     for (const line of ladderLines(shown.world.trace, shown.scenario.hosts, { paint: colour })) io.out(line);
   }
