@@ -12,7 +12,6 @@ export {
   atEof,
   type CongestionEvent,
   type DropReason,
-  isSynchronized,
   readable,
   type Step,
   TCP_STATES,

@@ -61,10 +61,3 @@ export function release(q: Reassembly, rcvNxt: number): Released {
   }
   return { pieces, rcvNxt: nxt, fin, rest: i === 0 ? q : q.slice(i) };
 }
-
-/** Octets held (counting overlaps twice): what the queue costs in memory. */
-export function heldOctets(q: Reassembly): number {
-  let n = 0;
-  for (const e of q) n += e.data.length;
-  return n;
-}

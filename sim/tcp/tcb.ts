@@ -269,27 +269,6 @@ export function copyTcb(t: Tcb): MutTcb {
   };
 }
 
-/** States in which both sides' initial sequence numbers are known (RFC 9293 §3.10.7.4). */
-export function isSynchronized(state: TcpState): boolean {
-  switch (state) {
-    case 'CLOSED':
-    case 'LISTEN':
-    case 'SYN-SENT':
-      return false;
-    case 'SYN-RECEIVED':
-    case 'ESTABLISHED':
-    case 'FIN-WAIT-1':
-    case 'FIN-WAIT-2':
-    case 'CLOSE-WAIT':
-    case 'CLOSING':
-    case 'LAST-ACK':
-    case 'TIME-WAIT':
-      return true;
-    default:
-      return assertNever(state, 'TCP state');
-  }
-}
-
 /**
  * Sequence number of the first octet in the send queue: just after the SYN until the SYN is
  * acknowledged, SND.UNA after that (states past SYN-RECEIVED are only reached once it is).
