@@ -271,6 +271,8 @@ export class Driver {
   private carryOut(batch: Batch, from: number): boolean {
     const { outputs } = batch;
     for (let i = from; i < outputs.length; i++) {
+      // Stopped while the batch waited for a tick: nothing more is opened or written.
+      if (this.stopped) return true;
       const o = outputs[i]!;
       try {
         this.perform(o, batch.gates.has(i), batch.now);
