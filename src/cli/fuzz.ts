@@ -70,23 +70,7 @@ export const fuzzCommand: Command = {
 };
 
 export async function fuzzMain(args: readonly string[], io: FuzzIo): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      seeds: { type: 'string' },
-      'seed-start': { type: 'string' },
-      client: { type: 'string' },
-      profile: { type: 'string' },
-      workers: { type: 'string' },
-      shard: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean' },
-      'no-shrink': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = options(args);
   if (values.help) {
     io.out(HELP);
     return 0;
@@ -159,6 +143,31 @@ export async function fuzzMain(args: readonly string[], io: FuzzIo): Promise<num
     for (const line of summaryLines(report, timing, written)) io.out(line);
   }
   return report.failed > 0 ? 1 : 0;
+}
+
+function options(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        seeds: { type: 'string' },
+        'seed-start': { type: 'string' },
+        client: { type: 'string' },
+        profile: { type: 'string' },
+        workers: { type: 'string' },
+        shard: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        'no-shrink': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (e) {
+    // node:util's parse errors (an unknown option, a missing value) are the user's: exit 2, no stack.
+    throw new UsageError(`${(e as Error).message} (netstep fuzz --help lists the options)`);
+  }
 }
 
 function count(text: string | undefined, option: string, fallback: number, min: number): number {

@@ -4,6 +4,7 @@
  * invariants themselves are pure functions in invariants/; this file is the only one that reads a World.
  */
 import { tcpOptions } from '../../sim/tcp/options.ts';
+import { MS } from '../../sim/time.ts';
 import type { World } from '../../sim/world.ts';
 import { ftpFs } from '../apps/ftp-server.ts';
 import { pattern } from '../clients/bytes.ts';
@@ -133,9 +134,10 @@ function livenessFacts(r: FinishedRun) {
       lastConn = e.conn;
     } else if (e.kind === 'client-step') lastActivity = e.at;
   }
-  for (const f of plan.faults) lastActivity = Math.max(lastActivity, f.until * 1_000_000);
-  for (const l of plan.locks) lastActivity = Math.max(lastActivity, l.until * 1_000_000);
-  const server = makeConfig(r.planned.scenario.server?.config ?? {});
+  for (const f of plan.faults) lastActivity = Math.max(lastActivity, f.until * MS);
+  for (const l of plan.locks) lastActivity = Math.max(lastActivity, l.until * MS);
+  // The generated scenarios keep the server's and TCP's default timeouts (scenario.ts).
+  const server = makeConfig({});
   const tcp = tcpOptions({});
   return {
     idle: r.idle,

@@ -83,6 +83,18 @@ function expectationFor(
         });
         return { any: [after('2xx'), after('4xx'), after('5xx')] };
       }
+      if (at.what === 'wrong-reply') {
+        // The command is followed by a reply it allows (what the server should have said).
+        const verb = (at.line ?? '').split(' ')[0]!;
+        return {
+          not: {
+            order: [
+              { command: verb, ...client },
+              { reply: at.code!, ...client },
+            ],
+          },
+        };
+      }
       const code = at.what === 'second-1xx' ? '1xx' : at.code!;
       const seen = count(trace, (e) => e.kind === 'ftp-reply' && matches(code, e.code));
       return { seen: { reply: code }, times: seen - 1 };

@@ -14,11 +14,16 @@
  *   and nothing can answer them; a client that hangs up mid-command has no reply owed;
  * - replies the server writes after the connection is gone (the trace records them; nothing carries them).
  * ABOR during a transfer fits the rule as it is: the transfer command gets its 426 and then ABOR its 225/226.
+ *
+ * Each reply must also be one its command may get (reply-table.ts, RFC 959 §5.4): a 1yz only to a transfer
+ * (or REIN), a positive final reply only of the kinds the command has. That is what pins each reply to its
+ * command: without it, a reply lost early would be made up for by the next one, and only counted at the end.
  */
 
 import type { TraceEntry } from '../../../sim/trace.ts';
 import '../../apps/ftp-trace.ts';
 import '../../../sim/net/sockets.ts';
+import { allows } from './reply-table.ts';
 import { type Violation, violation, type Where } from './violation.ts';
 
 export type ControlEvent =
@@ -77,6 +82,17 @@ export function pairReplies(session: string, events: readonly ControlEvent[], fi
           return fail(`reply ${e.code} answers no command`, e.seq, { what: 'no-command', code: e.code });
         }
         if (e.code >= 100 && e.code < 200) {
+          if (!allows(head.line, e.code, 'preliminary')) {
+            return fail(
+              `preliminary reply ${e.code} to '${head.line}', which takes none of that kind`,
+              e.seq,
+              {
+                what: 'wrong-reply',
+                code: e.code,
+                line: head.line,
+              },
+            );
+          }
           if (head.preliminary > 0) {
             return fail(`a second preliminary reply ${e.code} to '${head.line}'`, e.seq, {
               what: 'second-1xx',
@@ -91,6 +107,13 @@ export function pairReplies(session: string, events: readonly ControlEvent[], fi
           return fail(`reply code ${e.code} is not a reply code`, e.seq, {
             what: 'no-command',
             code: e.code,
+          });
+        }
+        if (!allows(head.line, e.code, 'final')) {
+          return fail(`reply ${e.code} to '${head.line}', which RFC 959 §5.4 does not allow`, e.seq, {
+            what: 'wrong-reply',
+            code: e.code,
+            line: head.line,
           });
         }
         pending.shift();

@@ -42,7 +42,7 @@ export type Where =
   | {
       readonly kind: 'reply';
       readonly session: string;
-      readonly what: 'no-command' | 'second-1xx' | 'unanswered';
+      readonly what: 'no-command' | 'second-1xx' | 'wrong-reply' | 'unanswered';
       readonly code?: number;
       readonly line?: string;
     }

@@ -34,6 +34,14 @@ describe('one-final-reply', () => {
     ['a 421 answers the command in progress', ['< 220', '> RETR f', '< 150', '< 421', 'x']],
     ['the client hangs up mid-command', ['< 220', '> RETR f', '< 150', 'x']],
     ['a reply written after the close is not carried', ['< 220', '> QUIT', '< 221', 'x', '< 500']],
+    [
+      'any error answers any command, even an unknown one',
+      ['< 220', '> XYZZY', '< 500', '> RETR f', '< 550', '> AUTH TLS', '< 534'],
+    ],
+    [
+      'the X-forms and CDUP answered 250',
+      ['< 220', '> XPWD', '< 257', '> cdup', '< 250', '> EPSV ALL', '< 200'],
+    ],
   ];
   it.each(ok)('holds: %s', (_, script) => {
     expect(pairReplies('s', session(...script), true).violation).toBeNull();
@@ -52,6 +60,22 @@ describe('one-final-reply', () => {
       "no final reply to 'PWD' and the session is still open",
     ],
     ['a 1xx with no command', ['< 220', '< 150'], 'reply 150 answers no command'],
+    // RFC 959 §5.4: each reply must be one its command may get, so a lost reply is caught where it is lost.
+    [
+      'a lost 226 (the PASV reply lands on RETR)',
+      ['< 220', '> RETR f', '< 150', '> PASV', '< 227'],
+      "reply 227 to 'RETR f', which RFC 959 §5.4 does not allow",
+    ],
+    [
+      'a 1xx to a command that takes none',
+      ['< 220', '> NOOP', '< 150', '< 200'],
+      "preliminary reply 150 to 'NOOP', which takes none of that kind",
+    ],
+    [
+      'a positive reply to an unknown verb',
+      ['< 220', '> XYZZY', '< 200'],
+      "reply 200 to 'XYZZY', which RFC 959 §5.4 does not allow",
+    ],
   ];
   it.each(bad)('catches %s', (_, script, message) => {
     const p = pairReplies('server/ctrl#1', session(...script), true);
