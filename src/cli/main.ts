@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo.ts')).demoCommand,
   serve: async () => (await import('./serve.ts')).serveCommand,
   step: async () => (await import('./step.ts')).stepCommand,
+  fuzz: async () => (await import('./fuzz.ts')).fuzzCommand,
 };
 
 /**
