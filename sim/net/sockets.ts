@@ -83,6 +83,8 @@ export interface Conn {
   readonly wantDrain: boolean;
   /** 'closed' (or reset/refused/timed-out) has been delivered: the application is done with it. */
   readonly appDone: boolean;
+  /** 'connected' or 'accepted' has been delivered. */
+  readonly announced: boolean;
 }
 
 export interface Listener {
@@ -230,6 +232,7 @@ export function connect(world: World, host: string, remote: Endpoint, o: Connect
     sendBuffer: o.sendBuffer ?? DEFAULT_SEND_BUFFER,
     wantDrain: false,
     appDone: false,
+    announced: false,
   };
   world.set(demux, name);
   bind(world, host, localPort, +1);
@@ -333,6 +336,7 @@ function passiveOpen(world: World, host: string, l: Listener, syn: Segment): voi
     sendBuffer: DEFAULT_SEND_BUFFER,
     wantDrain: false,
     appDone: false,
+    announced: false,
   };
   world.set(`demux:${host}|${local.port}|${remote.addr}|${remote.port}`, name);
   world.set(`listen:${host}|${l.port}`, { ...l, embryonic: l.embryonic + 1 });
@@ -364,6 +368,8 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
         if (o.to === 'TIME-WAIT') c = finish(world, c, 'closed');
         break;
       case 'connected':
+        c = { ...(world.get<Conn>(key) ?? c), announced: true };
+        world.set(key, c);
         emit(
           world,
           c,
@@ -437,10 +443,18 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
   }
 }
 
-/** Delivers the last event an application gets for a connection, once. */
+/**
+ * Delivers the last event an application gets for a connection, once. A passive connection that never
+ * reached ESTABLISHED was never announced to the listener's application, so its end is not either.
+ */
 function finish(world: World, c: Conn, kind: 'closed' | 'reset' | 'refused' | 'timed-out'): Conn {
   const cur = world.get<Conn>(`conn:${c.name}`) ?? c;
   if (cur.appDone) return cur;
+  if (cur.listener !== null && !cur.announced) {
+    const done = { ...cur, appDone: true };
+    world.set(`conn:${c.name}`, done);
+    return done;
+  }
   const done = { ...cur, appDone: true };
   world.set(`conn:${c.name}`, done);
   emit(world, done, { kind, conn: c.name });

@@ -91,6 +91,18 @@ describe('socket facade over simulated TCP', () => {
     expect(seen.map((s) => s.ev.kind)).toEqual(['connected', 'accepted']);
   });
 
+  it('a passive connection that never completes is never shown to the listening application', () => {
+    const { world: w, seen } = netWorld({
+      tcp: { synRetries: 2, initialRto: 200 * MS },
+      faults: [{ id: 'cut', match: { from: 'server' }, action: 'drop' }],
+    });
+    net.listen(w, 'server', 80, { app: APP('srv') });
+    net.connect(w, 'client', SERVER, { app: APP('cli') });
+    w.run();
+    expect(seen.map((s) => `${s.app} ${s.ev.kind}`)).toEqual(['cli timed-out']);
+    expect([...w.keys()].filter((k) => k.startsWith('conn:'))).toEqual([]);
+  });
+
   it('refuses misuse with clear errors', () => {
     const { world: w } = netWorld();
     expect(() => net.listen(w, 'nohost', 80, { app: APP('x') })).toThrow(/no host named 'nohost'/);
