@@ -355,17 +355,20 @@ export class Driver {
 
   // ---- timer -------------------------------------------------------------------------------------------
 
-  /** One real timer for the model's next deadline, re-armed after every run of work. */
+  /**
+   * One real timer for the model's next deadline, checked after every run of work. A timer already armed for
+   * an earlier instant is kept: most work pushes a deadline later (activity restarts an idle clock), and a
+   * timer that fires early is harmless (handleTimeout does nothing; the timer is armed again for the real
+   * deadline), so the timer is re-armed about once per timeout rather than once per chunk sent.
+   */
   private armTimer(): void {
     const due = nextDeadline(this.server);
-    const at = due === null ? null : Math.max(due, this.retryTimerAt);
-    if (at === this.timerAt) return;
+    if (due === null) return; // an armed timer fires for nothing, harmlessly
+    const at = Math.max(due, this.retryTimerAt);
+    if (this.timer !== null && this.timerAt !== null && this.timerAt <= at) return;
     if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
     this.timerAt = at;
-    if (at === null) return;
     const ms = Math.min(2 ** 31 - 1, Math.max(0, Math.ceil((at - this.clock.now()) / MS)));
-    // Firing early is harmless (handleTimeout does nothing, and the timer is armed again).
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = null;
