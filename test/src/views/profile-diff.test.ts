@@ -5,7 +5,9 @@ import { alignEvents, type DiffEvent, diffEvents, sideBySideLines } from '../../
 import { textWidth } from '../../../src/views/text.ts';
 import { CLIENT, SERVER, seg, TraceBuilder } from './trace-builder.ts';
 
-const ev = (texts: string): DiffEvent[] => texts.split(' ').map((text, i) => ({ at: i * MS, text }));
+/** Events from words; a word in capitals is of its own kind, any other word is a reply ('150', 'b'). */
+const ev = (texts: string): DiffEvent[] =>
+  texts.split(' ').map((text, i) => ({ at: i * MS, text, kind: /^[A-Z]+$/.test(text) ? text : 'reply' }));
 const marks = (a: string, b: string) =>
   alignEvents(ev(a), ev(b))
     .rows.map((r) => `${r.mark}:${r.left?.text ?? ''}/${r.right?.text ?? ''}`)
@@ -13,12 +15,19 @@ const marks = (a: string, b: string) =>
 
 describe('aligning two runs', () => {
   it('puts what both runs did on one row, in order', () => {
-    expect(marks('a b c', 'a b c')).toBe('same:a/a same:b/b same:c/c');
+    expect(marks('A B C', 'A B C')).toBe('same:A/A same:B/B same:C/C');
   });
 
   it('pairs what differs between two matching rows, and marks what one run alone did', () => {
-    expect(marks('a 150 x c', 'a 125 c')).toBe('same:a/a changed:150/125 left:x/ same:c/c');
-    expect(marks('a c', 'a b c d')).toBe('same:a/a right:/b same:c/c right:/d');
+    expect(marks('A 150 X C', 'A 125 C')).toBe('same:A/A changed:150/125 left:X/ same:C/C');
+    expect(marks('A C', 'A B C D')).toBe('same:A/A right:/B same:C/C right:/D');
+  });
+
+  it('pairs as changed only events of one kind: a reply with a reply, never a reply with a FIN', () => {
+    expect(marks('RETR 150 FIN 226', 'RETR 125 226 FIN')).toBe(
+      'same:RETR/RETR changed:150/125 left:FIN/ same:226/226 right:/FIN',
+    );
+    expect(marks('LIST QUIT', 'LIST FIN')).toBe('same:LIST/LIST left:QUIT/ right:/FIN');
   });
 
   it('finds the longest common order, as diff does', () => {
@@ -56,6 +65,19 @@ describe('the events of a run', () => {
   });
 });
 
+describe('several sessions', () => {
+  it("prefix each command and reply with its control connection, so a race's two clients stay apart", () => {
+    const t = new TraceBuilder();
+    t.at(MS).command('server', 'server/ctrl#1', 'LIST').command('server', 'server/ctrl#2', 'LIST');
+    t.reply('server', 'server/ctrl#2', 125, '125 Data connection already open; Transfer starting.');
+    expect(diffEvents(t.trace, 'server').map((e) => e.text)).toEqual([
+      'ctrl#1 → LIST',
+      'ctrl#2 → LIST',
+      'ctrl#2 ← 125 Data connection already open; Transfer starting.',
+    ]);
+  });
+});
+
 describe('client verdicts', () => {
   it('are events of the run at whatever host the client ran, with the reply code that decided them', () => {
     const t = new TraceBuilder();
@@ -73,7 +95,10 @@ describe('client verdicts', () => {
 describe('side by side', () => {
   it('shows both texts of a row that differs whole, wrapped in their columns', () => {
     const long = (n: number) => `150 Opening BINARY mode data connection for file-${n}.txt (2000 bytes).`;
-    const { rows } = alignEvents([{ at: MS, text: long(1) }], [{ at: MS, text: long(2) }]);
+    const { rows } = alignEvents(
+      [{ at: MS, text: long(1), kind: 'reply' }],
+      [{ at: MS, text: long(2), kind: 'reply' }],
+    );
     const lines = sideBySideLines(rows, { width: 100, leftTitle: 'iis6', rightTitle: 'ftp75' });
     const row = lines.slice(1);
     expect(row.length).toBeGreaterThan(1);
