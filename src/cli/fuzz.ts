@@ -32,7 +32,8 @@ invariant is shrunk to a minimal scenario, written to DIR, that \`netstep run\` 
 
   --seeds N         seeds to run (default 200)
   --seed-start S    the first seed (default 0)
-  --client MODEL    the client model: ${MODEL_NAMES.join(', ')} (default correct)
+  --client MODEL    the client model (default correct), one of:
+${wrap(MODEL_NAMES.join(', '), 88, '                    ')}
   --profile P       ftp75 (default) or iis6
   --workers K       worker threads (default: one per core, ${defaultWorkers()} here)
   --shard i/n       run only the seeds s with s mod n = i (0 <= i < n), to spread a campaign over machines
@@ -41,6 +42,19 @@ invariant is shrunk to a minimal scenario, written to DIR, that \`netstep run\` 
   --no-shrink       report failures without shrinking them
 
 A seed always generates the same world, on any machine and with any number of workers.`;
+
+/** Text wrapped at commas to `width` columns, each line indented. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, indent + line].join('\n');
+}
 
 /** What the command writes to, and its clock: the process's own, or a test's. */
 export interface FuzzIo {
