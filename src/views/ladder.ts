@@ -268,7 +268,8 @@ export class Ladder {
           e.kind === 'seg-drop'
             ? (['✗', dropReason(e.reason, e.rule), 'drop'] as const)
             : (['‖', `held by ${e.rule}`, 'held'] as const);
-        const tail = ` ${why}`;
+        // The reason reads away from the arrow: '╌╌✗ why' to the right, 'why ✗╌╌' to the left.
+        const tail = dir > 0 ? ` ${why}` : `${why} `;
         const label = this.label(seg, Math.max(8, room - textWidth(tail) - 3));
         const body = textWidth(label) + 6; // ├╌ label ╌╌✗
         c.put(a, dir > 0 ? '├' : '┤', style);

@@ -152,6 +152,14 @@ describe('the network on the ladder', () => {
     expect(cut).toContain('✗ dropped by rule cut-syn');
   });
 
+  it('mirrors a lost segment that goes to the left: the reason, then ✗, then the dashes back to the sender', () => {
+    const t = new TraceBuilder();
+    const ack = seg(SERVER, CLIENT, ACK, 1, 1);
+    t.at(0).send('server', 'client', ack).drop('server', 'client', ack, 'queue-full');
+    const [, lost] = body(ladderLines(t.trace, HOSTS));
+    expect(lost).toMatch(/^ {5}0\.000 {2}│ +the path's queue is full ✗╌╌ ACK seq=1 ack=1 win=65535 ╌┤$/);
+  });
+
   it('marks a held segment with ‖ and the rule, and its release as a send', () => {
     const t = new TraceBuilder();
     t.at(0).send('client', 'server', syn).hold('client', 'server', syn, 'slow-syn');
