@@ -44,7 +44,7 @@ import {
   sendCommand,
   transferReply,
 } from './ftp-transfer.ts';
-import { latin1, parseReplies, type Reply } from './replies.ts';
+import { latin1, parseEpsv, parsePasv, parseReplies, type Reply } from './replies.ts';
 import { type ClientSpec, codeMatches, isTransfer } from './script.ts';
 import './trace.ts';
 
@@ -155,7 +155,12 @@ function controlEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
             text: r.text,
           });
       }
-      return { ...s, inbuf: parsed.rest, queue: [...s.queue, ...parsed.replies] };
+      return {
+        ...s,
+        inbuf: parsed.rest,
+        queue: [...s.queue, ...parsed.replies],
+        pasv: passiveEndpoint(s, parsed.replies),
+      };
     }
     case 'peer-closed': {
       // Replies that came before the FIN are read first; then a step still waiting on the server has lost it.
@@ -181,6 +186,23 @@ function controlEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
     default:
       return ev satisfies never;
   }
+}
+
+/**
+ * The endpoint of the last 227 or 229 among these replies, else the one known before: what a low-level
+ * open-data step connects to, whichever step (a transfer, or a raw PASV command) asked for it.
+ */
+function passiveEndpoint(s: ClientState, replies: readonly Reply[]): ClientState['pasv'] {
+  let ep = s.pasv;
+  for (const r of replies) {
+    if (r.code === 227) ep = parsePasv(r.text) ?? ep;
+    if (r.code === 229) {
+      const port = parseEpsv(r.text);
+      // RFC 2428 §3: the data connection goes to the address of the control connection.
+      if (port !== null) ep = { addr: s.spec.server.addr, port };
+    }
+  }
+  return ep;
 }
 
 function dataEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {

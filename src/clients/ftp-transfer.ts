@@ -114,14 +114,13 @@ function endpointReply(w: World, s: ClientState, x: TransferState, r: Reply): Cl
   if (x.step.mode === 'passive' && r.code === 227) {
     const ep = parsePasv(r.text);
     if (ep === null) return fail(w, s, `cannot read the address in '227 ${r.text}'`, r.code);
-    return ready(w, { ...s, pasv: ep }, x, ep);
+    return ready(w, s, x, ep);
   }
   if (x.step.mode === 'epsv' && r.code === 229) {
     const port = parseEpsv(r.text);
     if (port === null) return fail(w, s, `cannot read the port in '229 ${r.text}'`, r.code);
     // RFC 2428 §3: the data connection goes to the address of the control connection.
-    const ep = { addr: s.spec.server.addr, port };
-    return ready(w, { ...s, pasv: ep }, x, ep);
+    return ready(w, s, x, { addr: s.spec.server.addr, port });
   }
   return fail(w, s, `${verb} got ${r.code} ${r.text}`, r.code);
 }

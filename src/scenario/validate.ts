@@ -197,6 +197,10 @@ function validateServer(c: Check, v: unknown, hostsByName: ReadonlyMap<string, s
   if (config.profile !== undefined) {
     c.fail('server.config.profile', "the profile is the scenario's own: write `profile` at the top level");
   }
+  // The durations first, so that their messages name the field the way every other message here does.
+  for (const k of ['controlChannelTimeout', 'dataChannelTimeout', 'unauthenticatedTimeout']) {
+    if (config[k] !== undefined) c.dur(config[k], join('server.config', k));
+  }
   try {
     makeConfig(config);
   } catch (e) {
