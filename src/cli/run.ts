@@ -172,11 +172,24 @@ export async function runMain(args: readonly string[], io: Io, api?: ScenarioApi
 function printView(outcome: RunOutcomeLike, o: RunArgs, io: Io, colour: Paint): void {
   const { world, scenario } = outcome;
   const trace = world.trace;
-  const hosts = hostsOption(
+  let hosts = hostsOption(
     o.hostsArg,
     scenario.hosts.map((h) => h.name),
     '--hosts',
   );
+  if (
+    hosts === undefined &&
+    (o.view === 'ladder' || o.view === 'mermaid') &&
+    scenario.hosts.length > MAX_LANES
+  ) {
+    // A hundred lanes in 100 columns is no diagram: the FTP server's host and the first others, and a note.
+    const server = scenario.server?.host;
+    const others = scenario.hosts.map((h) => h.name).filter((h) => h !== server);
+    hosts = [...(server ? [server] : []), ...others].slice(0, MAX_LANES);
+    io.err(
+      `note: the ${o.view} shows ${MAX_LANES} of the ${scenario.hosts.length} hosts; choose them with --hosts`,
+    );
+  }
   const window = {
     ...(o.from !== undefined ? { from: o.from } : {}),
     ...(o.to !== undefined ? { to: o.to } : {}),
@@ -229,6 +242,9 @@ function writeCapture(outcome: RunOutcomeLike, file: string, host: string | unde
   }
   io.err(`wrote ${file}: ${frames} frames seen at ${at}`);
 }
+
+/** Hosts a ladder or a diagram draws when the scenario has more and --hosts does not choose. */
+export const MAX_LANES = 12;
 
 // ---- verdicts ----------------------------------------------------------------------------------------------
 

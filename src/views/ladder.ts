@@ -106,17 +106,21 @@ export class Ladder {
     const c = new Canvas(this.width);
     c.put(0, padStart('ms', TIME_WIDTH), 'dim');
     const n = this.names.length;
+    // Each name may take half the gap to its neighbours: the first grows right, the last left, the others
+    // both ways, so no two meet. The address goes when it does not fit, then the name is cut.
+    const half =
+      n === 1 ? this.width - FIRST_LANE : Math.floor((this.width - 1 - FIRST_LANE) / (n - 1) / 2) - 1;
+    const fit = (full: string, name: string, room: number) =>
+      truncate(textWidth(full) <= room ? full : name, room);
     this.names.forEach((name, i) => {
       const x = this.lanes.get(name)!;
       const addr = this.hosts.find((h) => h.name === name)?.addr;
-      const room = n === 1 ? this.width - x : Math.floor((this.width - FIRST_LANE) / n) - 1;
       if (i === n - 1 && n > 1) {
-        const label = truncate(addr ? `${addr} ${name}` : name, room);
-        c.putEndingAt(x + 1, label, 'strong');
-      } else if (i === 0 || n === 1) {
-        c.put(x, truncate(addr ? `${name} ${addr}` : name, room), 'strong');
+        c.putEndingAt(x + 1, fit(addr ? `${addr} ${name}` : name, name, half + 1), 'strong');
+      } else if (i === 0) {
+        c.put(x, fit(addr ? `${name} ${addr}` : name, name, half + 1), 'strong');
       } else {
-        const label = truncate(addr ? `${name} ${addr}` : name, room);
+        const label = fit(addr ? `${name} ${addr}` : name, name, 2 * half + 1);
         c.put(x - Math.floor(textWidth(label) / 2), label, 'strong');
       }
     });

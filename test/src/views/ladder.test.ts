@@ -213,6 +213,20 @@ describe('options', () => {
     expect(lineWith(lines, '1.000', '─▶┤')).toContain('SYN seq=0');
   });
 
+  it('keeps host names apart however many lanes there are, dropping the address first', () => {
+    for (const n of [3, 6, 12, 20]) {
+      const hosts = Array.from({ length: n }, (_, i) => ({ name: `host${i}`, addr: `10.0.0.${i + 1}` }));
+      const line = ladderLines([], hosts)[LADDER_LEGEND.length]!;
+      expect(textWidth(line)).toBeLessThanOrEqual(100);
+      // Every host's name, or the start of it, in lane order, none run into another.
+      const names = line.split(/\s+/).filter((w) => w.startsWith('h'));
+      expect(names, `${n} hosts: ${line}`).toHaveLength(n);
+      names.forEach((w, i) =>
+        expect(`host${i}`.startsWith(w.replace(/…$/, '')), `${w} is host${i}`).toBe(true),
+      );
+    }
+  });
+
   it('colours only when asked, and the coloured ladder is the plain one with ANSI codes', () => {
     expect(full.join('\n')).not.toContain('\u001b[');
     const coloured = ladderLines(trace, HOSTS, { paint: paint(true) });
