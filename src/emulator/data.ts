@@ -69,23 +69,19 @@ export class DataConnections {
   private readonly conns = new Map<string, Map<number, DataConn>>();
   /** Connections of ended sessions that wait for their client's FIN (see dropSession). */
   private readonly lingering = new Set<net.Socket>();
+  /** Bytes of uploads in progress: received on connections the model has not seen the end of. */
   private inFlight = 0;
   /** null: not known yet (an unprivileged process learns it from its first connect). */
   private bindActivePort: boolean | null;
 
   constructor(
     private readonly host: DataHost,
-    /** Whether the process may bind the active data port (found at start, see probeBind). */
+    /** Whether the process may bind the active data port (found at start, see mayBind in emulator.ts). */
     bindActivePort: boolean | null,
     /** How long a connection closed by the server may wait for its client after the session is over. */
     private readonly lingerMs: number,
   ) {
     this.bindActivePort = bindActivePort;
-  }
-
-  /** Bytes of uploads in progress (received, not yet stored or dropped). */
-  get uploadsInFlight(): number {
-    return this.inFlight;
   }
 
   perform(

@@ -57,6 +57,8 @@ interface ControlConn {
 
 export class Driver {
   private readonly controls = new Map<string, ControlConn>();
+  /** Control connections with input not yet fed (bytes or a FIN), in the order they take turns. */
+  private readonly pending = new Set<ControlConn>();
   private readonly perIp = new Map<string, number>();
   private readonly sessionOfGuid = new Map<string, string>();
   /** Connections turned away with 421 that have not closed yet. */
@@ -155,10 +157,12 @@ export class Driver {
       c.inbox.push(chunk);
       c.inboxBytes += chunk.length;
       if (c.inboxBytes > MAX_INBOX_BYTES) socket.pause();
+      this.pending.add(c);
       this.kick();
     });
     socket.on('end', () => {
       c.peerEnded = true;
+      this.pending.add(c);
       this.kick();
     });
     socket.on('drain', () => this.kick());
@@ -169,6 +173,7 @@ export class Driver {
 
   private controlGone(c: ControlConn): void {
     this.controls.delete(c.id);
+    this.pending.delete(c);
     const n = (this.perIp.get(c.ip) ?? 1) - 1;
     if (n > 0) this.perIp.set(c.ip, n);
     else this.perIp.delete(c.ip);
@@ -182,24 +187,28 @@ export class Driver {
 
   /** The next control input that may go to the model now: one line of one connection, connections in turn. */
   private nextControlJob(): Job | undefined {
-    for (const c of this.controls.values()) {
-      if (c.gate !== null || c.over) continue;
+    for (const c of this.pending) {
       const session = this.server.sessions[c.id];
-      if (session === undefined) continue;
+      if (c.over || session === undefined) {
+        this.pending.delete(c); // the session is over: what it sent is not read
+        continue;
+      }
+      if (c.gate !== null) continue;
       if (c.inbox.length > 0) {
         if (session.queue.length >= MAX_QUEUED_LINES || c.socket.writableLength > MAX_UNREAD_REPLIES)
           continue;
         // Connections take turns: this one goes to the back.
-        this.controls.delete(c.id);
-        this.controls.set(c.id, c);
+        this.pending.delete(c);
         const bytes = takeLine(c);
+        if (c.inbox.length > 0 || c.peerEnded) this.pending.add(c);
         if (c.inboxBytes <= MAX_INBOX_BYTES && c.socket.isPaused()) c.socket.resume();
         return { kind: 'input', input: { kind: 'control-bytes', session: c.id, bytes }, quota: false };
       }
-      if (c.peerEnded) {
-        c.over = true;
-        return { kind: 'input', input: { kind: 'control-peer-closed', session: c.id }, quota: false };
-      }
+      this.pending.delete(c);
+      if (!c.peerEnded) continue;
+      // The FIN, after every byte sent before it.
+      c.over = true;
+      return { kind: 'input', input: { kind: 'control-peer-closed', session: c.id }, quota: false };
     }
     return undefined;
   }

@@ -54,6 +54,7 @@ export interface Emulator {
  * looks idle to the data-idle timer. 64 KiB (the model's default) moves that bound to 2.2 KB/s.
  */
 const SEND_CHUNK_BYTES = 256 * 1024;
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = checkHost(options.host ?? '127.0.0.1');
   const port = checkPort(options.port ?? 2121);
