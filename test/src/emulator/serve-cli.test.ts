@@ -58,7 +58,7 @@ describe('netstep serve', () => {
       '--log',
       log,
       '--pasv-ports',
-      '60000-60499',
+      '65000-65199',
     ]);
     expect(s.stderr()).toMatch(
       /FTP 7\.5 model \(profile ftp75\) listening on ftp:\/\/127\.0\.0\.1:\d+\/; users: alice;/,
@@ -81,7 +81,7 @@ describe('netstep serve', () => {
   it('without the right to bind port 20, sends active data from an ephemeral port and says so once', async () => {
     // As root (the tests' CI), the server runs as nobody; otherwise it is unprivileged already.
     const s = await serve(
-      ['--anonymous', '--log', '/dev/null', '--pasv-ports', '60500-60999'],
+      ['--anonymous', '--log', '/dev/null', '--pasv-ports', '65200-65399'],
       process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {},
     );
     const notice =
