@@ -47,7 +47,8 @@ export function renderScreen(st: Stepper, o: ScreenOptions): string[] {
   const paint = o.paint ?? PLAIN;
   const w = o.width;
   const title = titleLine(st, o.label, w);
-  const now = nowLines(st, w, Math.max(2, Math.min(9, Math.floor(o.height / 4))));
+  // A third of the screen at most for the current step's entries (a step records up to a dozen or so).
+  const now = nowLines(st, w, Math.max(2, Math.min(14, Math.floor(o.height / 3))));
   const message = st.message === '' ? '' : truncate(st.message, w);
   const keys = truncate(KEYS_LINE, w);
   const room = Math.max(0, o.height - 1 - now.length - 2);
