@@ -10,6 +10,7 @@
 
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { UsageError } from '../../sim/errors.ts';
 import { parseDuration, SECOND, type Time } from '../../sim/time.ts';
 import type { FtpConfigInput } from '../ftp/config.ts';
@@ -81,11 +82,9 @@ export function resolveLimits(given: EmulatorOptions['limits'] = {}): Limits {
   return { ...limits, loginFailDelay: parseDuration(limits.loginFailDelay, 'emulator limit loginFailDelay') };
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 /** The model speaks IPv4 only (227 replies, EPRT |1|), so the emulator listens on an IPv4 address. */
 export function checkHost(host: string): string {
-  if (!IPV4.test(host)) {
+  if (!isIPv4(host)) {
     throw new UsageError(
       `--host ${JSON.stringify(host)}: give a dotted IPv4 address (the FTP model is IPv4 only)`,
     );
