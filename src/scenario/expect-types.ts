@@ -5,6 +5,8 @@
  * - `seen: P` (optionally `times: n`), `notSeen: P` over event patterns P; `order: [P1, P2, ...]` (the first
  *   match of each comes in this order) and `sequence: [P1, P2, ...]` (each matches after the one before);
  * - `client` outcome, `intact` transfers, `content` of a download, `app` results of TCP applications;
+ *   `intact` compares with the server's file as it is at the end of the run: a RETR's bytes equal it, a STOR's
+ *   bytes are it, an APPE's bytes end it (a later write to the same file is another claim);
  * - `not: E`, `any: [E...]`, and in TypeScript scenarios `check: (outcome) => string | null`.
  *
  * Any expectation may carry `profile` (it applies only under that profile) and `text` (its report line).

@@ -186,6 +186,25 @@ describe('the knobs of a transfer', () => {
     }
   });
 
+  it('stor writes a new file, appe adds to one; intact checks both against the server at the end of the run', () => {
+    const o = runClients(
+      [
+        {
+          name: 'c',
+          host: 'client',
+          script: [
+            LOGIN,
+            { do: 'stor', path: 'up.txt', data: 'first\r\n' },
+            { do: 'appe', path: 'small.txt', data: { text: 'more\r\n', repeat: 2 } },
+          ],
+        },
+      ],
+      { expect: [{ intact: { client: 'c' } }] },
+    );
+    expect(o.results[0]).toMatchObject({ passed: true, detail: '/up.txt 7 bytes, /small.txt 12 bytes' });
+    expect(sentText(o, state(o).data[1]!)).toBe('more\r\nmore\r\n');
+  });
+
   it("a transfer's expect makes a refusal the step's success", () => {
     const o = runClients([
       {
