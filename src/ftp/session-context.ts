@@ -10,13 +10,14 @@
  * everything else put into an output is a string, a number or a Uint8Array (which immer never drafts).
  */
 
-import type { Draft } from 'immer';
+import { type Draft, isDraft, original } from 'immer';
 import type { Endpoint } from '../../sim/tcp/segment.ts';
 import type { Time } from '../../sim/time.ts';
 import type { FtpConfig } from './config.ts';
 import { encodeText } from './control.ts';
 import type { Fs } from './fs.ts';
 import type { FtpOutput, TraceNote } from './io.ts';
+import type { PortTable } from './ports.ts';
 import { formatReply, type Reply, type ReplyArgs, type ReplyName, replyOf } from './replies.ts';
 import { type CommandRef, type DataChannel, type FtpServer, logUser, type Session } from './session-state.ts';
 import type { LogEntry } from './w3c.ts';
@@ -27,11 +28,23 @@ export interface Ctx {
   readonly now: Time;
   /** The site's file system: read and replaced here, written back to the server when the transition ends. */
   fs: Fs;
+  /** The passive port table, kept the same way (ports.ts). */
+  ports: PortTable;
+  /** A data channel or a closing connection changed: the session's passive ports are checked at the end. */
+  portsDirty: boolean;
   readonly out: FtpOutput[];
   readonly server: Draft<FtpServer>;
 }
 
 export type S = Draft<Session>;
+
+/**
+ * The session as it was when the transition began, for the fields that never change (endpoints, ids): reading
+ * a nested object through a draft makes immer copy the session, which a log line should not cost.
+ */
+export function unchanging(s: S): Session {
+  return isDraft(s) ? (original(s) as Session) : (s as Session);
+}
 
 export function endpoint(e: Endpoint): Endpoint {
   return { addr: e.addr, port: e.port };
@@ -65,14 +78,15 @@ export function log(
   s: S,
   e: Pick<LogEntry, 'method'> & Partial<Omit<LogEntry, 'at' | 'session' | 'clientIp' | 'serverIp'>>,
 ): void {
+  const fixed = unchanging(s);
   ctx.out.push({
     kind: 'log',
     entry: {
       at: ctx.now,
-      clientIp: s.client.addr,
+      clientIp: fixed.client.addr,
       user: logUser(s),
-      serverIp: s.server.addr,
-      serverPort: s.server.port,
+      serverIp: fixed.server.addr,
+      serverPort: fixed.server.port,
       uriStem: '',
       status: '',
       win32: 0,
@@ -152,7 +166,14 @@ export function setData(ctx: Ctx, s: S, next: DataChannel | null, id?: number): 
   const to = dataStateName(next);
   const which = id ?? dataId(next) ?? dataId(s.data) ?? -1;
   s.data = next as Draft<DataChannel> | null;
+  ctx.portsDirty = true;
   if (from !== to) note(ctx, s, { what: 'data-state', data: which, from, to });
+}
+
+/** Forgets a closing connection (its close handshake is done, or it was reset or abandoned). */
+export function forgetClosing(ctx: Ctx, s: S, id: number): void {
+  s.closing = s.closing.filter((c) => c.id !== id);
+  ctx.portsDirty = true;
 }
 
 export function dataId(d: DataChannel | null): number | null {

@@ -13,7 +13,18 @@
 import { assertNever } from '../../sim/errors.ts';
 import type { Endpoint } from '../../sim/tcp/segment.ts';
 import type { ConnectFailure } from './io.ts';
-import { type Ctx, dataId, endpoint, finish, log, note, type S, setData } from './session-context.ts';
+import { portOwner, withPort } from './ports.ts';
+import {
+  type Ctx,
+  dataId,
+  endpoint,
+  finish,
+  forgetClosing,
+  log,
+  note,
+  type S,
+  setData,
+} from './session-context.ts';
 import type { CommandRef } from './session-state.ts';
 import { SUBSTATUS, WIN32 } from './win32.ts';
 
@@ -46,15 +57,15 @@ export function firstPassivePort(seed: string | number, low: number, high: numbe
  * deterministic, spreads sessions apart and is easy to read in a trace.
  */
 function allocatePassivePort(ctx: Ctx, s: S): number | null {
+  releasePorts(ctx, s); // a listener given up just now frees its port for this one
   const { passivePortLow: low, passivePortHigh: high } = ctx.config;
-  const used = ctx.server.passivePorts;
   const size = high - low + 1;
   const start = ctx.server.nextPassivePort;
   for (let k = 0; k < size; k++) {
     const port = low + ((start - low + k) % size);
-    if (used[port] === undefined) {
+    if (portOwner(ctx.ports, port) === undefined) {
       ctx.server.nextPassivePort = port === high ? low : port + 1;
-      used[port] = s.id;
+      ctx.ports = withPort(ctx.ports, port, s.id);
       s.ports.push(port);
       return port;
     }
@@ -66,15 +77,17 @@ function allocatePassivePort(ctx: Ctx, s: S): number | null {
  * Gives back the passive ports the session no longer holds (its listener was given up, or the connection on
  * it finished closing). Called once at the end of every transition of the session; `all` at its end.
  */
-export function releasePorts(ctx: Ctx, s: S, all = false): void {
-  if (s.ports.length === 0) return;
-  const held = new Set<number>(all ? [] : s.closing.map((c) => c.port));
+export function releasePorts(ctx: Ctx, s: S, all = false) {
+  const ports = s.ports;
+  if (ports.length === 0) return;
   const d = s.data;
-  if (!all && d !== null && 'port' in d) held.add(d.port);
-  const keep = s.ports.filter((p) => held.has(p));
-  if (keep.length === s.ports.length) return;
-  for (const p of s.ports) {
-    if (!held.has(p) && ctx.server.passivePorts[p] === s.id) delete ctx.server.passivePorts[p];
+  const dataPort = d !== null && 'port' in d ? d.port : -1;
+  const held = (p: number) => !all && (p === dataPort || s.closing.some((c) => c.port === p));
+  if (ports.every(held)) return;
+  const keep: number[] = [];
+  for (const p of ports) {
+    if (held(p)) keep.push(p);
+    else if (portOwner(ctx.ports, p) === s.id) ctx.ports = withPort(ctx.ports, p, undefined);
   }
   s.ports = keep;
 }
@@ -374,7 +387,7 @@ export function onConnectFailed(ctx: Ctx, s: S, id: number, reason: ConnectFailu
  * Returns what happened to the current channel; the caller goes on with a waiting PASV or transfer.
  */
 export function onPreviousClosed(ctx: Ctx, s: S, id: number): DataEvent {
-  s.closing = s.closing.filter((c) => c.id !== id);
+  forgetClosing(ctx, s, id);
   if (s.closing.length > 0) return 'none';
   const d = s.data;
   if (d?.state === 'LISTEN-REQUESTED' && d.hold) {

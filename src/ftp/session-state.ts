@@ -19,6 +19,7 @@ import type { Time } from '../../sim/time.ts';
 import type { FtpConfig } from './config.ts';
 import type { FramerState } from './control.ts';
 import type { Fs } from './fs.ts';
+import type { PortTable } from './ports.ts';
 
 export interface FtpServer {
   readonly config: FtpConfig;
@@ -32,9 +33,9 @@ export interface FtpServer {
   /**
    * Passive ports in use, by the session that holds them: from allocation until the listener is given up or
    * its connection's close handshake is done. Kept here rather than found by scanning the sessions, so that
-   * allocation costs the same with 10,000 sessions, and a driver may hand the model one session at a time.
+   * a driver may hand the model one session at a time (ports.ts).
    */
-  readonly passivePorts: Readonly<Record<number, string>>;
+  readonly passivePorts: PortTable;
 }
 
 export type LoginState =

@@ -11,7 +11,17 @@
 import { assertNever } from '../../sim/errors.ts';
 import { remove, unlockFile, writeFile } from './fs.ts';
 import type { FtpInput } from './io.ts';
-import { type Ctx, fail550, log, logCommand, note, type S, say, setData } from './session-context.ts';
+import {
+  type Ctx,
+  fail550,
+  forgetClosing,
+  log,
+  logCommand,
+  note,
+  type S,
+  say,
+  setData,
+} from './session-context.ts';
 import {
   closeEstablished,
   type DataEvent,
@@ -268,7 +278,7 @@ function onGone(ctx: Ctx, s: S, id: number, kind: 'data-closed' | 'data-reset') 
     const t = transferOf(s);
     if (t?.phase === 'WAIT-CLOSE' && t.closingId === id) {
       // IIS 6: the close handshake is done; now the 226 (facts §6b).
-      s.closing = s.closing.filter((c) => c.id !== id);
+      forgetClosing(ctx, s, id);
       return complete226(ctx, s, t);
     }
     afterChannelEvent(ctx, s, onPreviousClosed(ctx, s, id));

@@ -23,7 +23,7 @@ import { assertNever } from '../../sim/errors.ts';
 import { SECOND, type Time } from '../../sim/time.ts';
 import type { FtpConfig } from './config.ts';
 import type { TimerName } from './io.ts';
-import { type Ctx, finish, log, note, type S, say } from './session-context.ts';
+import { type Ctx, finish, forgetClosing, log, note, type S, say } from './session-context.ts';
 import { closeEstablished } from './session-data.ts';
 import { endSession } from './session-end.ts';
 import type { Session, Transfer } from './session-state.ts';
@@ -157,7 +157,7 @@ function fire(ctx: Ctx, s: S, timer: TimerName): boolean {
       if (b?.kind !== 'transfer') return true;
       const id = b.closingId;
       const conn = s.closing.find((x) => x.id === id);
-      s.closing = s.closing.filter((x) => x.id !== id);
+      if (id !== null) forgetClosing(ctx, s, id);
       if (id !== null) ctx.out.push({ kind: 'data-abort', session: s.id, data: id });
       if (conn) {
         log(ctx, s, {

@@ -25,7 +25,7 @@ import {
   writeFile,
 } from './fs.ts';
 import { listLines, nlstLines } from './listing.ts';
-import { type Ctx, fail550, finish, type S, say, setData } from './session-context.ts';
+import { type Ctx, fail550, finish, forgetClosing, type S, say, setData } from './session-context.ts';
 import { retireData } from './session-data.ts';
 import type { CommandRef, TransferOp } from './session-state.ts';
 import { dataMode } from './session-state.ts';
@@ -245,7 +245,7 @@ export function abortCommand(ctx: Ctx, s: S, cmd: CommandRef) {
   if (t?.phase === 'WAIT-CLOSE') {
     // iis6: the transfer is complete and only its close handshake is pending: cut it and report success.
     ctx.out.push({ kind: 'data-abort', session: s.id, data: t.closingId! });
-    s.closing = s.closing.filter((c) => c.id !== t.closingId);
+    forgetClosing(ctx, s, t.closingId!);
     complete226(ctx, s, t);
   } else if (t !== null) {
     failTransfer(ctx, s, 'transferAborted', { win32: WIN32.OPERATION_ABORTED, substatus: SUBSTATUS.ABOR });
