@@ -68,12 +68,17 @@ export function beginTransfer(w: World, s: ClientState, step: TransferStep): Cli
     case 'active':
     case 'eprt': {
       const port = step.localPort ?? pickPort(w, s, true)!;
-      sock.listen(w, s.spec.host, port, {
-        app: { type: APP_TYPE, id: s.spec.name },
-        label: 'data',
-        autoRead: autoRead(s, step),
-        backlog: 1,
-      });
+      try {
+        sock.listen(w, s.spec.host, port, {
+          app: { type: APP_TYPE, id: s.spec.name },
+          label: 'data',
+          autoRead: autoRead(s, step),
+          backlog: 1,
+        });
+      } catch (e) {
+        // A port another listener holds (two clients on one host given the same localPort): the step fails.
+        return fail(w, { ...s, xfer: x }, `cannot listen for the data connection: ${(e as Error).message}`);
+      }
       const addr = ctrlLocalAddr(w, s);
       command(
         w,

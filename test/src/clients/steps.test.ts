@@ -261,3 +261,18 @@ describe('how a client ends', () => {
     expect(state(o).verdictDetail).toBe('the server closed the control connection');
   });
 });
+
+describe('mistakes a script can make fail the client, not the run', () => {
+  it('two active clients on one host given the same data port: the second cannot listen', () => {
+    const script = [LOGIN, { do: 'list', localPort: 30000 } as const, { do: 'wait', for: '1s' } as const];
+    const o = runClients([
+      { name: 'a', host: 'client', mode: 'active', script },
+      { name: 'b', host: 'client', mode: 'active', script },
+    ]);
+    expect(state(o, 'a').verdict).toBe('completed');
+    expect(state(o, 'b').verdict).toBe('failed');
+    expect(state(o, 'b').verdictDetail).toMatch(
+      /^cannot listen for the data connection: client: port 30000 already has a listener/,
+    );
+  });
+});
