@@ -21,6 +21,7 @@ import type { Conn } from '../../sim/net/sockets.ts';
 import type { Endpoint } from '../../sim/tcp/segment.ts';
 import type { TcpState } from '../../sim/tcp/tcb.ts';
 import { formatMs, type Time } from '../../sim/time.ts';
+import type { EntryOf } from '../../sim/trace.ts';
 import type { World } from '../../sim/world.ts';
 import type { Session } from '../ftp/session-state.ts';
 import '../apps/ftp-trace.ts';
@@ -321,22 +322,32 @@ function connSnapshot(c: Conn, ftp: ConnSnapshot['ftp']): ConnSnapshot {
   };
 }
 
-/** One pass over the trace: the replies each session has sent, and the connections that closed. */
+/**
+ * One pass over the trace: the replies each session has sent, and the connections that are gone. A
+ * connection is gone when the world no longer holds it; its last state change says when. Usually that is
+ * its move to CLOSED; a passive TCB reset back to LISTEN is discarded without one (RFC 9293 §3.10.7.4), and
+ * is listed as having gone from LISTEN to CLOSED then.
+ */
 function fromTrace(
   world: World,
   live: Readonly<Record<string, ConnSnapshot>>,
 ): { replies: Map<string, ReplySent[]>; closed: Record<string, ClosedConn> } {
   const replies = new Map<string, ReplySent[]>();
-  const closed: Record<string, ClosedConn> = {};
+  const last = new Map<string, EntryOf<'tcp-state'>>();
   for (const e of world.trace) {
     if (e.kind === 'ftp-reply') {
       const reply = { seq: e.seq, at: e.at, code: e.code, text: e.text };
       const list = replies.get(e.session);
       if (list === undefined) replies.set(e.session, [reply]);
       else list.push(reply);
-    } else if (e.kind === 'tcp-state' && e.to === 'CLOSED' && live[e.conn] === undefined) {
-      closed[e.conn] = { name: e.conn, host: e.host, state: 'CLOSED', at: e.at, seq: e.seq, from: e.from };
+    } else if (e.kind === 'tcp-state' && live[e.conn] === undefined) {
+      last.set(e.conn, e);
     }
+  }
+  const closed: Record<string, ClosedConn> = {};
+  for (const [name, e] of last) {
+    const from = e.to === 'CLOSED' ? e.from : e.to;
+    closed[name] = { name, host: e.host, state: 'CLOSED', at: e.at, seq: e.seq, from };
   }
   return { replies, closed };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../sim/errors.ts';
 import { MS } from '../../../sim/time.ts';
-import { command, dataState, dataSyn, enters, reply } from '../../../src/api/query.ts';
+import { load } from '../../../src/api/load.ts';
+import { command, dataState, dataSyn, enters, reply, segment } from '../../../src/api/query.ts';
 import { CLIENT, ftpFixture, SERVER } from './fixture.ts';
 
 describe('inspect(): hosts, connections and sessions at a point of the run', () => {
@@ -116,6 +117,16 @@ describe('inspect(): hosts, connections and sessions at a point of the run', () 
       /connection 'server\/data#2' is closed: it went from TIME-WAIT to CLOSED at t=/,
     );
     expect(s.sessions).toEqual({});
+  });
+
+  it('a refused connection is closed from SYN-SENT, when the RST arrived', async () => {
+    const sim = await load('tcp/refused');
+    sim.runToIdle();
+    const [name, gone] = Object.entries(sim.inspect().closed)[0]!;
+    expect(gone).toMatchObject({ state: 'CLOSED', from: 'SYN-SENT' });
+    const rstArrival = sim.first(segment({ event: 'recv', flags: 'RST' }));
+    expect(gone.at).toBe(rstArrival.at);
+    expect(sim.tcpState(name)).toBe('CLOSED');
   });
 
   it('an unknown name is a UsageError that lists the known ones', () => {
