@@ -2,12 +2,14 @@
  * `npm run bench [name...]`: every benchmark, or the named ones. Each prints figures; none is a test and
  * none fails on a slow machine.
  */
+import { emulatorBench } from './emulator.ts';
 import { kernelBench } from './kernel.ts';
 import { tcpBench } from './tcp.ts';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   kernel: kernelBench,
   tcp: tcpBench,
+  emulator: emulatorBench,
 };
 
 const wanted = process.argv.slice(2);
