@@ -241,7 +241,14 @@ export interface ScenarioApi<S extends ScenarioLike = ScenarioLike> {
   runScenario(s: S, o?: RunSettings): RunOutcomeLike<S>;
 }
 
-/** The real runner, loaded when a command first needs it. */
+/** The real runner, loaded when a command first needs it; the type check holds it to ScenarioApi. */
 export async function scenarioApi(): Promise<ScenarioApi> {
-  return (await import('../scenario/index.ts')) as unknown as ScenarioApi;
+  const { findBundled, listBundled, loadScenario, runScenario } = await import('../scenario/index.ts');
+  const api: ScenarioApi<Awaited<ReturnType<typeof loadScenario>>> = {
+    findBundled,
+    listBundled,
+    loadScenario,
+    runScenario,
+  };
+  return api;
 }
