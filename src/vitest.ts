@@ -16,7 +16,7 @@
 import { expect } from 'vitest';
 import type { TcpState } from '../sim/tcp/tcb.ts';
 import * as m from './api/matchers.ts';
-import type { LogFields, TextMatch } from './api/query.ts';
+import type { LogFields, TextMatch } from './api/query-ftp.ts';
 
 expect.extend({
   toBeInTcpState(received: unknown, state: TcpState, conn?: string) {

@@ -6,33 +6,37 @@ export { type LoadOptions, load, scenarioFile, simulate } from './load.ts';
 export {
   anyEntry,
   type ConnPattern,
+  type EntryTest,
+  entry,
+  isSegmentEntry,
+  kind,
+  Query,
+  type QueryContext,
+  type SegmentEntry,
+  type SegmentEvent,
+} from './query.ts';
+export {
   clientReply,
   command,
   dataState,
-  dataSyn,
-  type EntryTest,
-  enters,
-  entry,
-  fin,
-  isSegmentEntry,
-  kind,
   type LogFields,
   logLine,
-  Query,
-  type QueryContext,
   reply,
+  type TextMatch,
+  verdict,
+} from './query-ftp.ts';
+export {
+  dataSyn,
+  enters,
+  fin,
   rst,
-  type SegmentEntry,
-  type SegmentEvent,
   type SegmentFilter,
   segment,
   segmentOf,
   segmentsOf,
   stateChange,
   syn,
-  type TextMatch,
-  verdict,
-} from './query.ts';
+} from './query-tcp.ts';
 export { all, count, type EntryRef, find, findLast, first, last, type SearchOptions } from './search.ts';
 export {
   type EntryGoal,

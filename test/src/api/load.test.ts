@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '../../../src/vitest.ts';
 import { UsageError } from '../../../sim/errors.ts';
+import { command, dataSyn, reply } from '../../../src/api/index.ts';
 import { load, simulate } from '../../../src/api/load.ts';
-import { command, dataSyn, reply } from '../../../src/api/query.ts';
 import { defineScenario, ScenarioError } from '../../../src/scenario/index.ts';
 import { ftpFixtureWorld } from './fixture.ts';
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '../../../src/vitest.ts';
 import { UsageError } from '../../../sim/errors.ts';
 import * as tcp from '../../../sim/tcp/index.ts';
-import { command, dataSyn, enters, fin, reply } from '../../../src/api/query.ts';
+import { command, dataSyn, enters, fin, reply } from '../../../src/api/index.ts';
 import { first } from '../../../src/api/search.ts';
 import type { Simulation } from '../../../src/api/simulation.ts';
 import { ftpFixture } from './fixture.ts';

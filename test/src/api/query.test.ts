@@ -14,7 +14,7 @@ import {
   segmentsOf,
   stateChange,
   syn,
-} from '../../../src/api/query.ts';
+} from '../../../src/api/index.ts';
 import { all, find, findLast, first, last } from '../../../src/api/search.ts';
 import { ftpFixture } from './fixture.ts';
 

@@ -3,7 +3,7 @@ import { StepLimitError, UsageError } from '../../../sim/errors.ts';
 import { MS } from '../../../sim/time.ts';
 import type { TraceEntry } from '../../../sim/trace.ts';
 import { World } from '../../../sim/world.ts';
-import { dataSyn, enters, reply } from '../../../src/api/query.ts';
+import { dataSyn, enters, reply } from '../../../src/api/index.ts';
 import { Simulation } from '../../../src/api/simulation.ts';
 import { jsonLines } from '../../../src/views/json.ts';
 import { ftpFixture } from './fixture.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../sim/errors.ts';
 import { MS } from '../../../sim/time.ts';
+import { command, dataState, dataSyn, enters, reply, segment } from '../../../src/api/index.ts';
 import { load } from '../../../src/api/load.ts';
-import { command, dataState, dataSyn, enters, reply, segment } from '../../../src/api/query.ts';
 import { CLIENT, ftpFixture, SERVER } from './fixture.ts';
 
 describe('inspect(): hosts, connections and sessions at a point of the run', () => {

@@ -12,8 +12,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import '../../../src/vitest.ts';
+import { dataSyn, enters, fin, reply } from '../../../src/api/index.ts';
 import { load } from '../../../src/api/load.ts';
-import { dataSyn, enters, fin, reply } from '../../../src/api/query.ts';
 import { Stepper } from '../../../src/api/stepper.ts';
 import { GUTTER, renderScreen, type View } from '../../../src/api/stepper-screen.ts';
 import type { Io } from '../../../src/cli/args.ts';

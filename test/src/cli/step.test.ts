@@ -146,7 +146,7 @@ describe('netstep step without a terminal', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe(
+    expect(r.stderr.split('\n')[0]).toBe(
       'netstep step: needs a terminal: it is interactive, and standard input and output must be a TTY; ' +
         'to print the whole run, use: netstep run kb/port-handshake-before-200',
     );
@@ -158,6 +158,7 @@ describe('netstep step without a terminal', () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^netstep step: .*'--speed'.*\(see netstep step --help\)/);
+    expect(r.stderr).toMatch(/^netstep step: .*'--speed'/);
+    expect(r.stderr).toContain('netstep step --help');
   });
 });
