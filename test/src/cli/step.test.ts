@@ -20,7 +20,7 @@ function screen(): string {
 }
 
 /** Polls the screen until `test` holds; fails with the last screen after `ms`. */
-async function waitFor(test: (s: string) => boolean, what: string, ms = 10_000): Promise<string> {
+async function waitFor(test: (s: string) => boolean, what: string, ms = 15_000): Promise<string> {
   const until = Date.now() + ms;
   let last = '';
   for (;;) {
