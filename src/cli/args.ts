@@ -55,7 +55,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * Parses a command's arguments with node:util's parseArgs, strictly: an unknown option, a missing value or
- * a value given to a flag is a UsageError that names the command and points at its --help.
+ * a value given to a flag is a UsageError (main.ts adds the pointer to --help). Node's hint about
+ * positionals that start with '-' is left out: no command here takes one.
  */
 export function parseCommandLine<const O extends Options>(
   command: string,
@@ -66,7 +67,7 @@ export function parseCommandLine<const O extends Options>(
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
   } catch (e) {
     if (e instanceof TypeError && String((e as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError(`${e.message} (see netstep ${command} --help)`);
+      throw new UsageError(e.message.replace(/\.? To specify a positional argument.*$/, ''));
     }
     throw e;
   }

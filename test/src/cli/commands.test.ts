@@ -116,8 +116,10 @@ describe('the command table', () => {
     expect(await main(['list', '--bogus'])).toBe(2);
     expect(await main(['run', '--view', 'x', 'kb/download'])).toBe(2);
     expect(await main(['nope'])).toBe(2);
-    expect(errors[0]).toMatch(/^netstep list: Unknown option '--bogus'/);
-    expect(errors[1]).toBe("netstep run: --view takes one of ladder, mermaid, json, log, none, not 'x'");
+    expect(errors[0]).toBe("netstep list: Unknown option '--bogus'\n(netstep list --help lists the options)");
+    expect(errors[1]).toMatch(
+      /^netstep run: --view takes one of ladder, mermaid, json, log, none, not 'x'\n/,
+    );
     expect(errors[2]).toMatch(/^netstep: unknown command 'nope'/);
     expect(errors.join('\n')).not.toMatch(/\n\s+at /);
   });
