@@ -56,10 +56,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /**
  * Parses a command's arguments with node:util's parseArgs, strictly: an unknown option, a missing value or
  * a value given to a flag is a UsageError (main.ts adds the pointer to --help). Node's hint about
- * positionals that start with '-' is left out: no command here takes one.
+ * positionals that start with '-' is left out: no command here takes one. `_command` names the caller for
+ * the reader of the call; main.ts puts the command's name in front of every message.
  */
 export function parseCommandLine<const O extends Options>(
-  command: string,
+  _command: string,
   args: readonly string[],
   options: O,
 ) {
