@@ -4,7 +4,7 @@
  * invariants themselves are pure functions in invariants/; this file is the only one that reads a World.
  */
 import { tcpOptions } from '../../sim/tcp/options.ts';
-import { MS } from '../../sim/time.ts';
+import { MS, SECOND } from '../../sim/time.ts';
 import type { World } from '../../sim/world.ts';
 import { ftpFs } from '../apps/ftp-server.ts';
 import { pattern } from '../clients/bytes.ts';
@@ -136,9 +136,15 @@ function livenessFacts(r: FinishedRun) {
   }
   for (const f of plan.faults) lastActivity = Math.max(lastActivity, f.until * MS);
   for (const l of plan.locks) lastActivity = Math.max(lastActivity, l.until * MS);
-  // The generated scenarios keep the server's and TCP's default timeouts (scenario.ts).
-  const server = makeConfig({});
-  const tcp = tcpOptions({});
+  const server = makeConfig({
+    ...(plan.server.dataChannelTimeout === null
+      ? {}
+      : { dataChannelTimeout: plan.server.dataChannelTimeout * SECOND }),
+    ...(plan.server.controlChannelTimeout === null
+      ? {}
+      : { controlChannelTimeout: plan.server.controlChannelTimeout * SECOND }),
+  });
+  const tcp = tcpOptions(plan.tcp.msl === null ? {} : { msl: plan.tcp.msl * MS });
   return {
     idle: r.idle,
     ...(r.stopped === undefined ? {} : { stopped: r.stopped }),

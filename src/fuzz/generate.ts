@@ -21,7 +21,9 @@ import type {
   PlanFile,
   PlanLock,
   PlanNet,
+  PlanServer,
   PlanStep,
+  PlanTcp,
   PlanTransfer,
   RawLine,
   TransferMode,
@@ -66,6 +68,8 @@ export function generate(seed: number, o: GenerateOptions): FuzzPlan {
     files,
     locks: generateLocks(stream(seed, 'locks'), files),
     net: generateNet(stream(seed, 'net')),
+    server: generateServer(stream(seed, 'server')),
+    tcp: generateTcp(stream(seed, 'tcp')),
     faults: targeted.faults,
     clients: targeted.clients,
   };
@@ -116,6 +120,24 @@ function generateNet(r: Rng): PlanNet {
     duplicate,
     reorder,
     reorderDelay: reorder > 0 ? r.int(1, 5) : 0,
+  };
+}
+
+function generateServer(r: Rng): PlanServer {
+  return {
+    pasvWait: r.chance(0.25) ? 'reply' : 'accept',
+    dataChannelTimeout: r.chance(0.2) ? r.pick([2, 5, 10]) : null,
+    controlChannelTimeout: r.chance(0.15) ? r.pick([5, 20, 60]) : null,
+    minBytesPerSecond: r.chance(0.1) ? r.pick([0, 4096, 65536]) : null,
+  };
+}
+
+function generateTcp(r: Rng): PlanTcp {
+  return {
+    delayedAck: r.chance(0.2),
+    noDelay: r.chance(0.2),
+    rcvBuf: r.chance(0.1) ? r.pick([2048, 8192]) : null,
+    msl: r.chance(0.3) ? r.pick([500, 5000]) : null,
   };
 }
 
@@ -259,11 +281,14 @@ function generateFaults(r: Rng, clients: PlanClient[]): { faults: PlanFault[]; c
     const [ci, si] = transfers.splice(r.int(0, transfers.length - 1), 1)[0]!;
     const port = FAULT_PORT_BASE + faults.length;
     next[ci]![si] = { ...(next[ci]![si] as PlanTransfer), port };
-    const from = r.int(0, 500);
+    // Transfers run in the first seconds of a seed, so a window that starts early mostly catches its
+    // transfer; the lengths reach past the data-channel timeouts (2 s to 30 s), so the server gives up too.
+    const from = r.chance(0.4) ? 0 : r.int(1, 2000);
+    const length = r.pick([20, 200, 1000, 3000, 10_000, 40_000]);
     faults.push(
       r.chance(0.5)
-        ? { kind: 'partition', port, from, until: from + r.int(10, 3000) }
-        : { kind: 'hold', port, fin: r.chance(0.6), from, until: from + r.int(5, 500) },
+        ? { kind: 'partition', port, from, until: from + length }
+        : { kind: 'hold', port, fin: r.chance(0.6), from, until: from + Math.min(length, 3000) },
     );
   }
   return { faults, clients: clients.map((c, ci) => ({ ...c, steps: next[ci]! })) };

@@ -36,6 +36,28 @@ export interface PlanNet {
 }
 
 /**
+ * The server's settings a seed may change (the rest keep IIS's defaults): which reading of KB 2505047's
+ * PASV wait, and shorter timeouts, so that the timeout paths run too. Times in seconds; null: the default.
+ */
+export interface PlanServer {
+  readonly pasvWait: 'accept' | 'reply';
+  readonly dataChannelTimeout: number | null;
+  readonly controlChannelTimeout: number | null;
+  /** Bytes per second below which a transfer is cut (IIS default 240); null: the default. */
+  readonly minBytesPerSecond: number | null;
+}
+
+/** TCP options of every host a seed may change; null or false: the default. */
+export interface PlanTcp {
+  readonly delayedAck: boolean;
+  readonly noDelay: boolean;
+  /** A small receive buffer (bytes): small windows, zero windows and their probes. */
+  readonly rcvBuf: number | null;
+  /** MSL in ms (TIME-WAIT is twice it). */
+  readonly msl: number | null;
+}
+
+/**
  * A scripted fault on the data connection whose client-side port is `port` (the transfer that uses it sets
  * that port): cut it for a window, or hold its segments (all, or only its FIN) until a time.
  */
@@ -98,9 +120,25 @@ export interface FuzzPlan {
   readonly files: readonly PlanFile[];
   readonly locks: readonly PlanLock[];
   readonly net: PlanNet;
+  readonly server: PlanServer;
+  readonly tcp: PlanTcp;
   readonly faults: readonly PlanFault[];
   readonly clients: readonly PlanClient[];
 }
+
+export const DEFAULT_SERVER: PlanServer = Object.freeze({
+  pasvWait: 'accept',
+  dataChannelTimeout: null,
+  controlChannelTimeout: null,
+  minBytesPerSecond: null,
+});
+
+export const DEFAULT_TCP: PlanTcp = Object.freeze({
+  delayedAck: false,
+  noDelay: false,
+  rcvBuf: null,
+  msl: null,
+});
 
 export function isTransfer(s: PlanStep): s is PlanTransfer {
   return s.do === 'retr' || s.do === 'stor' || s.do === 'appe' || s.do === 'list' || s.do === 'nlst';

@@ -90,9 +90,18 @@ export function planScenario(plan: FuzzPlan, about?: string): PlannedScenario {
           return f satisfies never;
       }
     }),
+    ...(tcpInput(plan) === null ? {} : { tcp: tcpInput(plan)! }),
     server: {
       host: SERVER_HOST,
-      config: { users: { users: [FUZZ_USER], anonymous: true, isolation: 'None' } },
+      config: {
+        users: { users: [FUZZ_USER], anonymous: true, isolation: 'None' },
+        ...(plan.server.pasvWait !== 'accept' ? { pasvWait: plan.server.pasvWait } : {}),
+        ...seconds('dataChannelTimeout', plan.server.dataChannelTimeout),
+        ...seconds('controlChannelTimeout', plan.server.controlChannelTimeout),
+        ...(plan.server.minBytesPerSecond !== null
+          ? { minBytesPerSecond: plan.server.minBytesPerSecond }
+          : {}),
+      },
       files: {
         'd/': null,
         ...Object.fromEntries(plan.files.map((f) => [f.path.slice(1), { size: f.size }])),
@@ -102,6 +111,22 @@ export function planScenario(plan: FuzzPlan, about?: string): PlannedScenario {
     clients,
   };
   return { scenario, transfers };
+}
+
+function seconds(key: string, value: number | null): Record<string, string> {
+  return value === null ? {} : { [key]: `${value}s` };
+}
+
+/** The TCP options the plan changes, or null for none. */
+function tcpInput(plan: FuzzPlan): NonNullable<ScenarioInput['tcp']> | null {
+  const t = plan.tcp;
+  const o = {
+    ...(t.delayedAck ? { delayedAck: true } : {}),
+    ...(t.noDelay ? { nagle: false } : {}),
+    ...(t.rcvBuf !== null ? { rcvBuf: t.rcvBuf } : {}),
+    ...(t.msl !== null ? { msl: ms(t.msl) } : {}),
+  };
+  return Object.keys(o).length === 0 ? null : o;
 }
 
 function isTransferInput(s: StepInput): boolean {

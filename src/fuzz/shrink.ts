@@ -12,11 +12,15 @@
  * later one); cutting the world itself gives minimal scenarios a reader can follow.
  */
 import {
+  DEFAULT_SERVER,
+  DEFAULT_TCP,
   type FuzzPlan,
   isTransfer,
   type PlanClient,
   type PlanNet,
+  type PlanServer,
   type PlanStep,
+  type PlanTcp,
   type PlanTransfer,
 } from './plan.ts';
 
@@ -68,6 +72,13 @@ export function* candidates(p: FuzzPlan): Generator<FuzzPlan> {
   for (const key of NET_KEYS) {
     if (p.net[key] > 0)
       yield { ...p, net: { ...p.net, [key]: 0, ...(key === 'reorder' ? { reorderDelay: 0 } : {}) } };
+  }
+  for (const key of Object.keys(DEFAULT_SERVER) as Array<keyof PlanServer>) {
+    if (p.server[key] !== DEFAULT_SERVER[key])
+      yield { ...p, server: { ...p.server, [key]: DEFAULT_SERVER[key] } };
+  }
+  for (const key of Object.keys(DEFAULT_TCP) as Array<keyof PlanTcp>) {
+    if (p.tcp[key] !== DEFAULT_TCP[key]) yield { ...p, tcp: { ...p.tcp, [key]: DEFAULT_TCP[key] } };
   }
   // Sizes: nothing, then half.
   for (let i = 0; i < p.files.length; i++) {

@@ -10,7 +10,7 @@ import { checkLiveness } from '../../../src/fuzz/invariants/liveness.ts';
 import { checkReplies } from '../../../src/fuzz/invariants/replies.ts';
 import { checkTransfers } from '../../../src/fuzz/invariants/transfers.ts';
 import { checkLog } from '../../../src/fuzz/invariants/w3c-log.ts';
-import type { FuzzPlan } from '../../../src/fuzz/plan.ts';
+import { DEFAULT_SERVER, DEFAULT_TCP, type FuzzPlan } from '../../../src/fuzz/plan.ts';
 import { runPlan } from '../../../src/fuzz/run-plan.ts';
 import { planScenario, SERVER_HOST } from '../../../src/fuzz/scenario.ts';
 import { runScenario } from '../../../src/scenario/run.ts';
@@ -26,6 +26,8 @@ const PLAN: FuzzPlan = {
   files: [{ path: '/f1.bin', size: 30_000 }],
   locks: [],
   net: { latency: 1, jitter: 0, bandwidth: 10, loss: 0, duplicate: 0, reorder: 0, reorderDelay: 0 },
+  server: DEFAULT_SERVER,
+  tcp: DEFAULT_TCP,
   faults: [],
   clients: [
     {
