@@ -110,17 +110,17 @@ export class Ladder {
     // both ways, so no two meet. The address goes when it does not fit, then the name is cut.
     const half =
       n === 1 ? this.width - FIRST_LANE : Math.floor((this.width - 1 - FIRST_LANE) / (n - 1) / 2) - 1;
-    const fit = (full: string, name: string, room: number) =>
+    const labelIn = (full: string, name: string, room: number) =>
       truncate(textWidth(full) <= room ? full : name, room);
     this.names.forEach((name, i) => {
       const x = this.lanes.get(name)!;
       const addr = this.hosts.find((h) => h.name === name)?.addr;
       if (i === n - 1 && n > 1) {
-        c.putEndingAt(x + 1, fit(addr ? `${addr} ${name}` : name, name, half + 1), 'strong');
+        c.putEndingAt(x + 1, labelIn(addr ? `${addr} ${name}` : name, name, half + 1), 'strong');
       } else if (i === 0) {
-        c.put(x, fit(addr ? `${name} ${addr}` : name, name, half + 1), 'strong');
+        c.put(x, labelIn(addr ? `${name} ${addr}` : name, name, half + 1), 'strong');
       } else {
-        const label = fit(addr ? `${name} ${addr}` : name, name, 2 * half + 1);
+        const label = labelIn(addr ? `${name} ${addr}` : name, name, 2 * half + 1);
         c.put(x - Math.floor(textWidth(label) / 2), label, 'strong');
       }
     });
