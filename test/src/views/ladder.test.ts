@@ -221,9 +221,7 @@ describe('options', () => {
       // Every host's name, or the start of it, in lane order, none run into another.
       const names = line.split(/\s+/).filter((w) => w.startsWith('h'));
       expect(names, `${n} hosts: ${line}`).toHaveLength(n);
-      names.forEach((w, i) =>
-        expect(`host${i}`.startsWith(w.replace(/…$/, '')), `${w} is host${i}`).toBe(true),
-      );
+      expect(names.filter((w, i) => !`host${i}`.startsWith(w.replace(/…$/, '')))).toEqual([]);
     }
   });
 
