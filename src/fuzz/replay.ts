@@ -39,11 +39,12 @@ export function replayScenario(s: Shrunk, setup: { readonly model: string }): Sc
   const at = v.at;
   const text = `fuzz invariant ${v.invariant}: ${v.message}`.replace(/\s+/g, ' ');
   if (v.invariant === 'no-throw' || at === undefined) return scenario;
-  if (at.kind === 'not-idle') return { ...scenario, limits: { maxSteps: MAX_STEPS } };
+  if (at.kind === 'not-idle') return { ...scenario, limits: { ...scenario.limits, maxSteps: MAX_STEPS } };
   const trace = traceOf(scenario);
   const expectation = expectationFor(at, v, trace, scenario);
   if (expectation === null) return scenario;
-  const limits = at.kind === 'late' && trace !== null ? { limits: { until: lateCut(trace, v) } } : {};
+  const limits =
+    at.kind === 'late' && trace !== null ? { limits: { ...scenario.limits, until: lateCut(trace, v) } } : {};
   return { ...scenario, ...limits, expect: [{ ...expectation, text }] };
 }
 

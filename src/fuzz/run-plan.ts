@@ -4,6 +4,7 @@
  * 'liveness' violation, and everything else is judged by the invariants in INVARIANTS order. All violations
  * are returned; the first one is the seed's failure.
  */
+import { formatDuration } from '../../sim/time.ts';
 import { runScenario } from '../scenario/run.ts';
 import { validateScenario } from '../scenario/validate.ts';
 import { checkRun } from './check-run.ts';
@@ -29,7 +30,11 @@ export function runPlan(plan: FuzzPlan, maxSteps = MAX_STEPS): PlanRun {
     const outcome = runScenario(scenario, { trace: true, history: false, maxSteps });
     const { world } = outcome;
     const idle = outcome.stopped === 'idle';
-    const stopped = idle ? undefined : outcome.results.find((r) => !r.passed)?.detail;
+    const stopped = idle
+      ? undefined
+      : outcome.stopped === 'time'
+        ? `still busy after ${formatDuration(world.now)} of simulated time, ${world.pendingCount} events pending`
+        : outcome.results.find((r) => !r.passed)?.detail;
     return {
       violations: checkRun({ world, plan, planned, idle, ...(stopped === undefined ? {} : { stopped }) }),
       events: world.steps,

@@ -16,6 +16,13 @@ export const SERVER_HOST = 'server';
 export const SERVER_ADDR = '10.0.0.1';
 export const FUZZ_USER = { name: 'fuzz', password: 'fuzz' };
 
+/**
+ * The simulated time a fuzz scenario may take. A seed's run ends within minutes (the longest chain of
+ * timeouts, see liveness.ts, is under 15 minutes); one still busy after an hour never goes idle, and the limit
+ * stops it long before simulated time runs out (2^53 ns, 104 days).
+ */
+export const TIME_LIMIT = '3600s';
+
 /** A transfer of the scenario: which client, at which script step, of what. */
 export interface TransferRef {
   readonly client: string;
@@ -109,6 +116,7 @@ export function planScenario(plan: FuzzPlan, about?: string): PlannedScenario {
       locks: plan.locks.map((l) => ({ path: l.path, from: ms(l.from), until: ms(l.until) })),
     },
     clients,
+    limits: { until: TIME_LIMIT },
   };
   return { scenario, transfers };
 }

@@ -2,7 +2,9 @@
  * Invariant 'liveness': once faults stop and the run goes idle, every TCP connection has ended closed, within
  * a bound of simulated time.
  *
- * - The run must go idle: a run stopped by its step limit is a livelock (something keeps scheduling events).
+ * - The run must go idle: a run stopped by its step limit, or still busy after the simulated hour a fuzz
+ *   scenario is given (scenario.ts), is a livelock: something keeps scheduling events (a zero-window probe
+ *   answered for ever, a retransmission loop).
  * - At idle nothing can happen any more, so a connection that still exists (in any state but CLOSED, which
  *   the socket layer forgets) will never close: a hang, whatever its cause (a client waiting for a reply that
  *   never comes, a server that forgot a data connection, a TCP timer that was not armed).
@@ -31,12 +33,14 @@ export interface LivenessFacts {
 }
 
 export function checkLiveness(f: LivenessFacts): Violation | null {
+  const first = f.open[0];
   if (!f.idle) {
-    return violation('liveness', `the run never went idle: ${f.stopped ?? 'stopped early'}`, {
-      at: { kind: 'not-idle' },
+    // Still busy: name a connection that is still open (what a replay can watch), if there is one.
+    const open = first === undefined ? '' : `; ${first.conn} is still ${first.state}`;
+    return violation('liveness', `the run never went idle: ${f.stopped ?? 'stopped early'}${open}`, {
+      at: first === undefined ? { kind: 'not-idle' } : { kind: 'conn', conn: first.conn },
     });
   }
-  const first = f.open[0];
   if (first !== undefined) {
     const more = f.open.length > 1 ? ` (and ${f.open.length - 1} more)` : '';
     return violation('liveness', `the run went idle with ${first.conn} still ${first.state}${more}`, {

@@ -152,7 +152,7 @@ describe('each kind of violation as a scenario', () => {
     const idle = replayScenario(shrunk({ invariant: 'liveness', message: 'm', at: { kind: 'not-idle' } }), {
       model: 'correct',
     });
-    expect(idle.limits).toEqual({ maxSteps: 20_000_000 });
+    expect(idle.limits).toEqual({ until: '3600s', maxSteps: 20_000_000 });
     expect(idle.expect).toBeUndefined();
     const threw = replayScenario(shrunk({ invariant: 'no-throw', message: 'the run threw TypeError: x' }), {
       model: 'correct',
