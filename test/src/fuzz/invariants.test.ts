@@ -195,6 +195,20 @@ describe('liveness', () => {
     });
     expect(v?.message).toBe('the run went idle with client/data#3 still FIN-WAIT-2 (and 1 more)');
   });
+  it('names a connection still open when the run never went idle', () => {
+    const v = checkLiveness({
+      ...quiet,
+      idle: false,
+      stopped: 'still busy after 3600s of simulated time, 1 events pending',
+      open: [{ conn: 'server/data#2', state: 'CLOSING' }],
+    });
+    expect(v).toEqual({
+      invariant: 'liveness',
+      message:
+        'the run never went idle: still busy after 3600s of simulated time, 1 events pending; server/data#2 is still CLOSING',
+      at: { kind: 'conn', conn: 'server/data#2' },
+    });
+  });
   it('catches a run that never went idle', () => {
     expect(
       checkLiveness({ ...quiet, idle: false, stopped: 'step limit of 100 steps at 3 ms' })?.message,
