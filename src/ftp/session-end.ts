@@ -5,7 +5,9 @@
  * connection, the ControlChannelClosed line). Leaves out: why (the callers).
  *
  * KB 254722 (facts §4.6): losing the control connection aborts a download "by design", citing RFC 959; the
- * model does the same for every transfer: the data connection is reset and the command is logged with 426.
+ * model does the same for every transfer: the data connection is reset (DataChannelClosed 64 0; the command
+ * itself has no final reply, so no line).
+ * A data connection no transfer uses is closed gracefully, and a listener stopped.
  */
 
 import type { Ctx, S } from './session-context.ts';
@@ -23,10 +25,12 @@ export interface EndStatus {
 
 export function endSession(ctx: Ctx, s: S, status: EndStatus): void {
   if (s.busy?.kind === 'transfer') {
-    // INFERRED: logged as a transfer aborted because the network name is gone (ERROR_NETNAME_DELETED, 64).
+    // INFERRED: the data channel's close is logged with ERROR_NETNAME_DELETED (64), the network name is gone.
     failTransfer(ctx, s, 'transferAborted', { win32: WIN32.NETNAME_DELETED, substatus: 0 }, { reply: false });
   }
-  retireData(ctx, s, 'abort', { win32: WIN32.NETNAME_DELETED, substatus: 0 });
+  // An idle data connection is closed gracefully (FIN): unlike an RST, which is never repeated, the close
+  // handshake survives a lost segment, so the client's side cannot be left half-open for ever.
+  retireData(ctx, s, 'close');
   s.busy = null;
   if (status.closeControl) ctx.out.push({ kind: 'control-close', session: s.id });
   log(ctx, s, { method: 'ControlChannelClosed', win32: status.win32, substatus: status.substatus });

@@ -148,8 +148,8 @@ export type FailReason = 'cannotOpen' | 'dataTimedOut' | 'minBandwidth' | 'trans
 
 /**
  * Ends the transfer in progress with an error reply: the data channel is aborted (RST) unless the peer already
- * tore it down, the upload's lock is released (and its bytes kept only with keepPartialUploads), the reply and
- * the command's log line go out.
+ * tore it down, the upload's lock is released (its bytes kept only with keepPartialUploads, else its file
+ * deleted), then the reply and the command's log line go out (neither with `reply: false`, the session's end).
  */
 export function failTransfer(
   ctx: Ctx,
@@ -182,8 +182,11 @@ export function failTransfer(
   }
   s.busy = null;
   s.lastActivityAt = ctx.now;
+  // One log line per command, at its final reply (facts §3.2): a transfer cut because the control connection
+  // is gone gets no reply, so only its DataChannelClosed line tells of it.
+  if (opts.reply === false) return;
+  say(ctx, s, reason);
   const code = reason === 'transferAborted' ? 426 : 425;
-  if (opts.reply !== false) say(ctx, s, reason);
   logCommand(ctx, s, t.cmd, code, { ...status, fullPath: t.fullPath, ...byteCounts(t) });
 }
 

@@ -363,7 +363,6 @@ describe('ABOR and commands during a transfer', () => {
     expect(trace(out, { logs: true })).toEqual([
       'abort #1',
       expect.stringMatching(/^log \d+ DataChannelClosed - - 64 0$/),
-      'log 21 STOR up.txt 426 64 0',
       'control-close',
       'log 21 ControlChannelClosed - - 0 0',
     ]);
@@ -371,9 +370,21 @@ describe('ABOR and commands during a transfer', () => {
     expect(net.server.sessions).toEqual({});
   });
 
-  it('a control reset ends the session without a control-close', () => {
+  it('a control reset ends the session without a control-close; an idle data connection is closed gracefully', () => {
     const net = connected();
-    expect(trace(net.feed({ kind: 'control-reset', session: 'c1' }))).toEqual(['abort #1']);
+    expect(trace(net.feed({ kind: 'control-reset', session: 'c1' }))).toEqual(['close #1']);
+  });
+
+  it('a session that ends stops its listener and abandons a connect in progress', () => {
+    const net = new Net().login();
+    net.cmd('PASV');
+    expect(trace(net.cmd('QUIT'))).toEqual(['> 221 Goodbye.', 'stop-listening #1', 'control-close']);
+    net.login('c2');
+    net.cmd('PORT 10,0,0,2,195,80', 'c2');
+    expect(trace(net.feed({ kind: 'control-peer-closed', session: 'c2' }))).toEqual([
+      'abort #1',
+      'control-close',
+    ]);
   });
 
   it('events for a data connection the session forgot are ignored', () => {
