@@ -5,7 +5,7 @@
  *
  *   const sim = await load('kb/port-handshake-before-200');
  *   const syn = sim.stepUntil(dataSyn());          // the entry that met the goal
- *   sim.inspect().conn('server/data#3').state      // 'SYN-SENT'
+ *   sim.inspect().conn('server/data#2').state      // 'SYN-SENT'
  *   sim.runToIdle();
  *   sim.first(reply(200)).seq > syn.seq            // true: FTP 7.5 connects before it answers PORT
  *

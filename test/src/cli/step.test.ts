@@ -15,16 +15,21 @@ function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 }
 
-function screen(): string {
-  return tmux('capture-pane', '-p', '-t', SESSION);
+function screen(session = SESSION): string {
+  return tmux('capture-pane', '-p', '-t', session);
 }
 
 /** Polls the screen until `test` holds; fails with the last screen after `ms`. */
-async function waitFor(test: (s: string) => boolean, what: string, ms = 15_000): Promise<string> {
+async function waitFor(
+  test: (s: string) => boolean,
+  what: string,
+  ms = 15_000,
+  session = SESSION,
+): Promise<string> {
   const until = Date.now() + ms;
   let last = '';
   for (;;) {
-    last = screen();
+    last = screen(session);
     if (test(last)) return last;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -135,6 +140,29 @@ describe.skipIf(!hasTmux)('netstep step on a terminal (tmux)', () => {
     press('q');
     await waitFor((x) => x.includes('EXITED 0'), 'the exit');
   });
+
+  it('Ctrl-C quits too, leaving the terminal as it was', async () => {
+    const other = 'ctrlc';
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      other,
+      '-x',
+      '100',
+      '-y',
+      '30',
+      '-c',
+      ROOT,
+      'node bin/netstep.js step tcp/refused; echo "EXITED $?"; sleep 60',
+    );
+    await waitFor((s) => s.includes('step 0 · t=0.000ms'), 'the first screen', 30_000, other);
+    tmux('send-keys', '-t', other, 'n');
+    await waitFor((s) => /step [1-9]/.test(s), 'a step', 15_000, other);
+    tmux('send-keys', '-t', other, 'C-c');
+    const after = await waitFor((s) => s.includes('EXITED 0'), 'the exit', 15_000, other);
+    expect(after).not.toContain('netstep step ·'); // the alternate screen is gone
+  }, 60_000);
 });
 
 describe('netstep step without a terminal', () => {
