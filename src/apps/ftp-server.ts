@@ -248,8 +248,11 @@ function carryOut(world: World, host: string, outputs: readonly FtpOutput[], que
   for (const o of outputs) {
     switch (o.kind) {
       case 'control-write':
-        if (world.tracing)
-          world.record('ftp-reply', host, { session: o.session, code: o.code, text: o.text });
+        if (world.tracing) {
+          // As ftp-trace.ts promises: the reply's lines without line ends, joined by '\n'.
+          const text = o.text.replace(/\r\n$/, '').replace(/\r\n/g, '\n');
+          world.record('ftp-reply', host, { session: o.session, code: o.code, text });
+        }
         if (net.findConn(world, o.session)) net.send(world, o.session, o.bytes);
         break;
       case 'control-close':

@@ -11,7 +11,7 @@ declare module '../../sim/trace.ts' {
     'ftp-command': { readonly session: string; readonly line: string };
     /** The server wrote a reply: its final code and its text, lines of a multi-line reply joined by '\n'. */
     'ftp-reply': { readonly session: string; readonly code: number; readonly text: string };
-    /** The server wrote a W3C log line. */
+    /** The server wrote a W3C log line; `session` here is the entry's x-session (the W3C session GUID). */
     'ftp-log': { readonly session: string; readonly line: string; readonly entry: LogEntry };
     /** The session's data channel changed state; `conn` names the data connection once there is one. */
     'ftp-data': {
