@@ -71,7 +71,7 @@ export function handleTimeout(server: FtpServer, now: Time): Step {
   if (due.length === 0) return { server, outputs: [] };
   return transition(server, now, (ctx) => {
     for (const base of due) {
-      const s = ctx.server.sessions[base.id];
+      const s = sessionOf(ctx.server.sessions, base.id);
       if (s === undefined) continue;
       ctx.portsDirty = false;
       if (fireDue(ctx, s)) pump(ctx, s);
@@ -125,7 +125,7 @@ function ordered(server: FtpServer): Session[] {
 function dispatch(ctx: Ctx, base: FtpServer, input: FtpInput) {
   route(ctx, base, input);
   if (!ctx.portsDirty || !('session' in input)) return;
-  const s = ctx.server.sessions[input.session];
+  const s = sessionOf(ctx.server.sessions, input.session);
   if (s !== undefined) releasePorts(ctx, s);
 }
 
@@ -141,7 +141,7 @@ function route(ctx: Ctx, base: FtpServer, input: FtpInput) {
       return;
     default:
   }
-  const s = ctx.server.sessions[input.session];
+  const s = sessionOf(ctx.server.sessions, input.session);
   if (s === undefined) {
     // A late event (see io.ts): the session ended while it was in flight.
     ctx.out.push({
@@ -172,7 +172,8 @@ function open(
   client: { addr: string; port: number },
   server: { addr: string; port: number },
 ) {
-  if (base.sessions[id] !== undefined) {
+  if (id === '__proto__') throw new UsageError(`ftp server: '__proto__' cannot name a session`);
+  if (sessionOf(base.sessions, id) !== undefined) {
     throw new UsageError(
       `ftp server: control-opened for session ${JSON.stringify(id)}, which is open already`,
     );
@@ -211,8 +212,13 @@ function open(
   });
 }
 
+/** A live session by name (names come from the driver: 'constructor' is a name, not Object's constructor). */
+function sessionOf<T>(sessions: Readonly<Record<string, T>>, id: string): T | undefined {
+  return Object.hasOwn(sessions, id) ? sessions[id] : undefined;
+}
+
 function isAlive(ctx: Ctx, s: S): boolean {
-  return ctx.server.sessions[s.id] !== undefined;
+  return sessionOf(ctx.server.sessions, s.id) !== undefined;
 }
 
 /**

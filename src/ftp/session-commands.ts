@@ -105,8 +105,9 @@ const COMMANDS: Readonly<Record<string, CommandDef>> = {
 
 /** True for a verb the profile knows. */
 export function knows(profile: 'ftp75' | 'iis6', name: string): boolean {
-  const def = COMMANDS[name];
-  return def !== undefined && (profile === 'ftp75' || !def.ftp75Only);
+  // Own verbs only: a client's `toString` or `constructor` is an unknown command, not Object's method.
+  if (!Object.hasOwn(COMMANDS, name)) return false;
+  return profile === 'ftp75' || !COMMANDS[name]!.ftp75Only;
 }
 
 /** Whether a line is an ABOR that may overtake a transfer in progress (RFC 959 §4.1.3). */

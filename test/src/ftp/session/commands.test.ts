@@ -192,6 +192,21 @@ describe('informational commands', () => {
     expect(run(line)).toEqual([reply]);
   });
 
+  it('HELP under iis6 leaves out what FTP 7 added', () => {
+    const [help] = run('HELP', [], { profile: 'iis6' });
+    expect(help).not.toContain('EPSV');
+    expect(help).not.toContain('OPTS');
+    expect(help).toContain('    XRMD');
+  });
+
+  it('OPTS UTF8 is refused on a site that does not allow UTF8', () => {
+    expect(run('OPTS UTF8 ON', [], { allowUtf8: false })).toEqual(['501 Option not supported.']);
+  });
+
+  it('MDTM with an impossible date is 550 The parameter is incorrect.', () => {
+    expect(run('MDTM 20241399000000 a.txt')).toEqual(['550 The parameter is incorrect. ']);
+  });
+
   it('STAT gives the session status in the 211 multi-line form', () => {
     expect(run('STAT', ['TYPE I'])).toEqual([
       '211-Microsoft FTP Service status:| Connected to 10.0.0.2| Logged in as bob|' +
@@ -324,6 +339,21 @@ describe('line rules', () => {
   it('an unknown verb is 500 Command not understood.', () => {
     expect(run('PRIV')).toEqual(['500 Command not understood.']);
     expect(run('XYZZY a b c')).toEqual(['500 Command not understood.']);
+  });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf x'])(
+    '%s is an unknown command like any other',
+    (line) => {
+      expect(run(line)).toEqual(['500 Command not understood.']);
+      expect(run(line, [], { profile: 'iis6' })).toEqual([`500 '${line}': command not understood`]);
+    },
+  );
+
+  it('sessions may be named like Object’s properties', () => {
+    const net = new Net();
+    net.login('constructor');
+    expect(replies(net.cmd('PWD', 'constructor'))).toEqual(['257 "/" is current directory.']);
+    expect(replies(net.cmd('PWD', 'toString'))).toEqual([]);
   });
 
   it('an unknown verb is 500 before login too (not 530)', () => {
