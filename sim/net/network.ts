@@ -15,13 +15,21 @@
  * 'seg-recv' entries of H, in trace order.
  */
 
-import { UsageError } from '../errors.ts';
+import { InvariantError, UsageError } from '../errors.ts';
 import { ipLength } from '../pcap/wire.ts';
 import type { Segment } from '../tcp/segment.ts';
 import type { World } from '../world.ts';
 import { type HoldState, hold, releaseDue, releaseRule } from './fault-hold.ts';
 import { applyFaults, type FaultRule, type FaultState, NO_FAULTS_USED } from './faults.ts';
-import { DEFAULT_PATH, IDLE_PATH, type PathConfig, type PathDrop, type PathState, transmit } from './path.ts';
+import {
+  DEFAULT_PATH,
+  drawsPerSegment,
+  IDLE_PATH,
+  type PathConfig,
+  type PathDrop,
+  type PathState,
+  transmit,
+} from './path.ts';
 
 export interface HostConfig {
   readonly name: string;
@@ -223,14 +231,23 @@ function pathOf(config: NetConfig, from: string, to: string): PathConfig {
   return config.paths.get(`${from}>${to}`) ?? config.defaultPath;
 }
 
+const NO_DRAWS = (): number => {
+  throw new InvariantError('a path that draws nothing drew a random number');
+};
+
+function streamOf(world: World, name: string): () => number {
+  return () => world.rng(name).next();
+}
+
 function enterPath(world: World, wired: Wired): void {
   const { seg, from, to, conn } = wired;
   const config = netConfig(world);
   const key = `path:${from}>${to}`;
   const cfg = pathOf(config, from, to);
   const state = world.get<PathState>(key) ?? IDLE_PATH;
-  const rng = world.rng(`link:${from}->${to}`);
-  const r = transmit(state, cfg, ipLength(seg), world.now, () => rng.next());
+  // A path with no random feature draws nothing: it then needs no stream (the common, ideal-wire case).
+  const random = drawsPerSegment(cfg) === 0 ? NO_DRAWS : streamOf(world, `link:${from}->${to}`);
+  const r = transmit(state, cfg, ipLength(seg), world.now, random);
   world.set(key, r.state);
   if (r.dropped !== undefined) {
     if (world.tracing) world.record('seg-drop', from, { seg, conn, to, reason: r.dropped });
