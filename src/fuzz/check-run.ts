@@ -25,8 +25,9 @@ export interface FinishedRun {
   readonly world: World;
   readonly plan: FuzzPlan;
   readonly planned: PlannedScenario;
-  /** The run ended with no event left (false: it hit its step limit). */
+  /** The run ended with no event left (false: it hit its step limit or its time limit). */
   readonly idle: boolean;
+  /** Why it did not go idle. */
   readonly stopped?: string;
 }
 
@@ -41,12 +42,8 @@ export function checkRun(r: FinishedRun): Violation[] {
   add(checkReplies(trace, SERVER_HOST, r.idle));
   add(checkLiveness(livenessFacts(r)));
   add(checkLog(trace, SERVER_HOST, r.idle));
-  add(
-    checkClients(
-      trace,
-      r.plan.clients.map((c) => c.name),
-    ),
-  );
+  const clients = r.plan.clients.map((c) => c.name);
+  add(checkClients(trace, clients));
   return found;
 }
 

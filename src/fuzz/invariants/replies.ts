@@ -8,8 +8,11 @@
  *
  * What it allows, and why:
  * - replies before the first command: the banner (120 and/or 220, or 421 when refusing the session);
- * - a 421 with no command waiting: the server closing the session on its own (a timeout), RFC 959 §4.2;
- *   a 421 while a command waits is that command's final reply;
+ * - a 421, whenever it comes: the server closing the session on its own (RFC 959 §4.2: "service not
+ *   available, closing control connection", which "may be a reply to any command if the service knows it
+ *   must shut down"). It is the session's end, not the final reply of the command that happens to wait (a
+ *   PASV waiting for an old data connection when the control channel times out): the log writes no line for
+ *   that command (w3c-log.ts counts on this), and the command is excused with the session when it closes;
  * - commands still waiting when the control connection closes (either side) or resets: the session is over
  *   and nothing can answer them; a client that hangs up mid-command has no reply owed;
  * - replies the server writes after the connection is gone (the trace records them; nothing carries them).
@@ -75,10 +78,10 @@ export function pairReplies(session: string, events: readonly ControlEvent[], fi
         pending.push({ line: e.line, seq: e.seq, preliminary: 0 });
         break;
       case 'reply': {
+        if (e.code === 421) break; // the server ends the session (see above)
         const head = pending[0];
         if (head === undefined) {
-          if (commands === 0 && (e.code === 120 || e.code === 220 || e.code === 421)) break; // the banner
-          if (e.code === 421) break; // the server closes the session on its own
+          if (commands === 0 && (e.code === 120 || e.code === 220)) break; // the banner
           return fail(`reply ${e.code} answers no command`, e.seq, { what: 'no-command', code: e.code });
         }
         if (e.code >= 100 && e.code < 200) {

@@ -31,7 +31,8 @@ describe('one-final-reply', () => {
       ['< 220', '> RETR f', '< 150', '> ABOR', '< 426', '< 226'],
     ],
     ['a timeout closes an idle session', ['< 220', '> NOOP', '< 200', '< 421', 'x']],
-    ['a 421 answers the command in progress', ['< 220', '> RETR f', '< 150', '< 421', 'x']],
+    ['a 421 ends the session with a command in progress', ['< 220', '> RETR f', '< 150', '< 421', 'x']],
+    ['a 421 refuses the session before any command', ['< 421', 'x']],
     ['the client hangs up mid-command', ['< 220', '> RETR f', '< 150', 'x']],
     ['a reply written after the close is not carried', ['< 220', '> QUIT', '< 221', 'x', '< 500']],
     [
@@ -86,6 +87,16 @@ describe('one-final-reply', () => {
   it('does not call a waiting command unanswered when the run was cut short', () => {
     expect(pairReplies('s', session('< 220', '> NOOP'), false).violation).toBeNull();
     expect(pairReplies('s', session('< 220', '> NOOP'), true).violation).not.toBeNull();
+  });
+
+  it('does not count a 421 as the answer of the command that waits, and still wants the session closed', () => {
+    expect(pairReplies('s', session('< 220', '> PASV', '< 421', 'x'), true)).toMatchObject({
+      answered: 0,
+      violation: null,
+    });
+    expect(pairReplies('s', session('< 220', '> PASV', '< 421'), true).violation?.message).toBe(
+      "s: no final reply to 'PASV' and the session is still open",
+    );
   });
 
   it('counts the commands answered', () => {
