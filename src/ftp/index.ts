@@ -16,4 +16,4 @@ export type {
   TransferOp,
   TransferPhase,
 } from './session-state.ts';
-export { bandwidthDeadline, deadlines } from './session-timers.ts';
+export { bandwidthDeadline, type Deadline, deadlines, earliestDeadline } from './session-timers.ts';

@@ -7,7 +7,7 @@
  */
 
 import { civil, pad2, timeOf } from './calendar.ts';
-import { clientPath, isLocked, lookup, mkdir, remove, rename, resolvePath, rmdir, writeFile } from './fs.ts';
+import { clientPath, lookup, mkdir, remove, rename, resolvePath, rmdir, setMtime } from './fs.ts';
 import { type Ctx, fail550, finish, type S } from './session-context.ts';
 import type { CommandRef } from './session-state.ts';
 import { WIN32 } from './win32.ts';
@@ -140,14 +140,9 @@ export function mdtm(ctx: Ctx, s: S, cmd: CommandRef) {
     { year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: sec! },
     ctx.config.epochMs,
   );
-  if (isLocked(ctx.fs, path, ctx.now, s.guid)) {
-    return fail550(ctx, s, cmd, WIN32.SHARING_VIOLATION, shown(s, path));
-  }
-  // fs.ts has no call that sets only a time: rewriting the same bytes "at" the new time sets it (the locks
-  // were checked above at the real time, so they are left out of the rewrite and put back).
-  const r = writeFile({ ...ctx.fs, locks: [] }, path, node.data, mtime, 'create');
+  const r = setMtime(ctx.fs, path, mtime, ctx.now, s.guid);
   if (!r.ok) return fail550(ctx, s, cmd, r.win32, shown(s, path));
-  ctx.fs = { ...r.value, locks: ctx.fs.locks };
+  ctx.fs = r.value;
   finish(ctx, s, cmd, { fullPath: shown(s, path) }, 'fileStatus', { value: cmd.arg.slice(0, 14) });
 }
 

@@ -203,6 +203,15 @@ describe('informational commands', () => {
     expect(run('OPTS UTF8 ON', [], { allowUtf8: false })).toEqual(['501 Option not supported.']);
   });
 
+  it('MDTM setting the time of a file another process holds open is a sharing violation', () => {
+    const net = new Net().login();
+    net.feed({ kind: 'lock', lock: { path: '/a.txt', from: 0, until: null, owner: 'external' } });
+    expect(replies(net.cmd('MDTM 20240615123045 a.txt'))).toEqual([
+      '550 The process cannot access the file because it is being used by another process. ',
+    ]);
+    expect(replies(net.cmd('MDTM a.txt'))).toEqual(['213 20260101000000']);
+  });
+
   it('MDTM with an impossible date is 550 The parameter is incorrect.', () => {
     expect(run('MDTM 20241399000000 a.txt')).toEqual(['550 The parameter is incorrect. ']);
   });
