@@ -3,12 +3,14 @@
  * none fails on a slow machine.
  */
 import { emulatorBench } from './emulator.ts';
+import { historyBench } from './history.ts';
 import { kernelBench } from './kernel.ts';
 import { tcpBench } from './tcp.ts';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   kernel: kernelBench,
   tcp: tcpBench,
+  history: historyBench,
   emulator: emulatorBench,
 };
 
