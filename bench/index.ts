@@ -3,6 +3,7 @@
  * none fails on a slow machine.
  */
 import { emulatorBench } from './emulator.ts';
+import { ftpBench } from './ftp.ts';
 import { historyBench } from './history.ts';
 import { kernelBench } from './kernel.ts';
 import { tcpBench } from './tcp.ts';
@@ -10,6 +11,7 @@ import { tcpBench } from './tcp.ts';
 const BENCHES: Record<string, () => void | Promise<void>> = {
   kernel: kernelBench,
   tcp: tcpBench,
+  ftp: ftpBench,
   history: historyBench,
   emulator: emulatorBench,
 };

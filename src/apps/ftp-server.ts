@@ -87,7 +87,7 @@ export function ftpFs(world: World, host: string): Fs {
 
 /** The W3C log so far, header lines first. */
 export function ftpLogLines(world: World, host: string): string[] {
-  const lines = w3cHeader(0);
+  const lines = w3cHeader(0, undefined, { epochMs: site(world, host).config.epochMs });
   for (const e of world.trace) if (e.kind === 'ftp-log' && e.host === host) lines.push(e.line);
   return lines;
 }
@@ -324,7 +324,11 @@ function carryOut(world: World, host: string, outputs: readonly FtpOutput[], que
       }
       case 'log':
         if (world.tracing)
-          world.record('ftp-log', host, { session: o.entry.session, line: w3cLine(o.entry), entry: o.entry });
+          world.record('ftp-log', host, {
+            session: o.entry.session,
+            line: w3cLine(o.entry, { epochMs: site(world, host).config.epochMs }),
+            entry: o.entry,
+          });
         break;
       case 'note':
         if (world.tracing) recordNote(world, host, o);
