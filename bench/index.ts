@@ -4,6 +4,7 @@
  */
 import { emulatorBench } from './emulator.ts';
 import { ftpBench } from './ftp.ts';
+import { fuzzBench } from './fuzz.ts';
 import { historyBench } from './history.ts';
 import { kernelBench } from './kernel.ts';
 import { tcpBench } from './tcp.ts';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   ftp: ftpBench,
   history: historyBench,
   emulator: emulatorBench,
+  fuzz: fuzzBench,
 };
 
 const wanted = process.argv.slice(2);
