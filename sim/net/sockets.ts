@@ -50,7 +50,8 @@ export type SocketEvent =
   /**
    * The close handshake is done: both FINs sent and acknowledged. Sent once, when the connection enters
    * TIME-WAIT (the side that closed first) or CLOSED (the other side), as a real socket's close completes
-   * while the kernel keeps TIME-WAIT to itself. Not sent after reset, refused or timed-out.
+   * while the kernel keeps TIME-WAIT to itself; also after the application's own abort(). Not sent after
+   * reset, refused or timed-out, which are the last event then.
    */
   | { readonly kind: 'closed'; readonly conn: string }
   /** Bytes written earlier have left the send buffer: it is below `sendBuffer` again (after send returned false). */
@@ -246,7 +247,8 @@ export function connect(world: World, host: string, remote: Endpoint, o: Connect
  * bytes >= sendBuffer), and a 'drained' event follows when it has room again, as node's write() does.
  */
 export function send(world: World, name: string, bytes: Uint8Array): boolean {
-  const c = getConn(world, name);
+  const c = liveConn(world, name, 'send');
+  if (c === undefined) return true;
   if (world.tracing) world.record('sock-call', c.host, { conn: name, call: 'send', bytes: bytes.length });
   apply(world, c, tcp.send(c.tcb, bytes, world.now));
   const after = world.get<Conn>(`conn:${name}`);
@@ -258,7 +260,8 @@ export function send(world: World, name: string, bytes: Uint8Array): boolean {
 
 /** Takes up to `max` bytes from the receive buffer (all of it by default); the window opens accordingly. */
 export function read(world: World, name: string, max = Number.POSITIVE_INFINITY): Uint8Array {
-  const c = getConn(world, name);
+  const c = liveConn(world, name, 'read');
+  if (c === undefined) return tcp.EMPTY;
   const r = tcp.read(c.tcb, max, world.now);
   apply(world, c, r);
   return r.bytes;
@@ -276,6 +279,27 @@ export function abort(world: World, name: string): void {
   if (c === undefined) return;
   if (world.tracing) world.record('sock-call', c.host, { conn: name, call: 'abort' });
   apply(world, c, tcp.abort(c.tcb, world.now));
+}
+
+/**
+ * The connection a call is for. A connection that existed and has ended is not the caller's bug: a reset
+ * can arrive just before the application acts on what it read earlier. The call then does nothing and the
+ * trace says so, as RFC 9293 §3.10 answers a call on a closed connection with "connection does not exist".
+ * A name that never existed is a UsageError.
+ */
+function liveConn(world: World, name: string, call: string): Conn | undefined {
+  const c = world.get<Conn>(`conn:${name}`);
+  if (c !== undefined) return c;
+  const m = /^(.+)\/[^/#]+#(\d+)$/.exec(name);
+  if (m === null || Number(m[2]) >= (world.get<number>(`conns:${m[1]}`) ?? 1)) return getConn(world, name);
+  if (world.tracing) {
+    world.record('tcp-event', m[1]!, {
+      conn: name,
+      event: 'error',
+      detail: `${call}: connection does not exist`,
+    });
+  }
+  return undefined;
 }
 
 export function getConn(world: World, name: string): Conn {
@@ -358,6 +382,9 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
   const key = `conn:${c.name}`;
   world.set(key, c);
   for (const o of step.out) {
+    // An application may have aborted or closed the connection for good while handling an earlier output
+    // of this step (an accepted connection reset at once): what is left of the step is stale then.
+    if (world.get<Conn>(key) === undefined) return;
     switch (o.kind) {
       case 'segment':
         sendSegment(world, c.host, o.seg, c.name);

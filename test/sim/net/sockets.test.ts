@@ -103,6 +103,39 @@ describe('socket facade over simulated TCP', () => {
     expect([...w.keys()].filter((k) => k.startsWith('conn:'))).toEqual([]);
   });
 
+  it('an application may abort a connection while the step that opened it still has data for it', () => {
+    const { world: w, seen } = netWorld({
+      react(world, app, ev) {
+        if (app === 'srv' && ev.kind === 'accepted') net.abort(world, ev.conn);
+      },
+    });
+    net.listen(w, 'server', 80, { app: APP('srv') });
+    const conn = net.connect(w, 'client', SERVER, { app: APP('cli') });
+    net.send(w, conn, new Uint8Array(100)); // queued in SYN-SENT: it rides on the handshake's last ACK
+    w.run();
+    expect(seen.map((s) => `${s.app} ${s.ev.kind}`)).toEqual([
+      'cli connected',
+      'srv accepted',
+      'srv closed', // its own abort ended it
+      'cli reset',
+    ]);
+  });
+
+  it('a call on a connection that has ended does nothing and says so in the trace', () => {
+    const { world: w } = netWorld();
+    const conn = net.connect(w, 'client', SERVER, { app: APP('cli') });
+    w.run(); // refused: the connection is gone
+    expect(net.findConn(w, conn)).toBeUndefined();
+    w.input('late send', (world) => {
+      expect(net.send(world, conn, new Uint8Array(10))).toBe(true);
+      expect(net.read(world, conn)).toHaveLength(0);
+    });
+    const notes = w.trace
+      .filter((e) => e.kind === 'tcp-event' && e.conn === conn)
+      .map((e) => e.kind === 'tcp-event' && e.detail);
+    expect(notes).toEqual(['send: connection does not exist', 'read: connection does not exist']);
+  });
+
   it('refuses misuse with clear errors', () => {
     const { world: w } = netWorld();
     expect(() => net.listen(w, 'nohost', 80, { app: APP('x') })).toThrow(/no host named 'nohost'/);
