@@ -170,6 +170,11 @@ export function listen(world: World, host: string, port: number, o: ListenOption
   bind(world, host, port, +1);
 }
 
+/** True when `host` has a connection (TIME-WAIT included) from `localPort` to `remote`: connect would fail. */
+export function tupleInUse(world: World, host: string, localPort: number, remote: Endpoint): boolean {
+  return world.get(`demux:${host}|${localPort}|${remote.addr}|${remote.port}`) !== undefined;
+}
+
 export function isListening(world: World, host: string, port: number): boolean {
   return world.get(`listen:${host}|${port}`) !== undefined;
 }

@@ -292,6 +292,17 @@ function carryOut(world: World, host: string, outputs: readonly FtpOutput[], que
         break;
       }
       case 'data-connect': {
+        if (net.tupleInUse(world, host, o.local.port, o.remote)) {
+          // The same 4-tuple is still in TIME-WAIT (or open): the connect fails locally, as bind() with
+          // WSAEADDRINUSE would, and the model answers the transfer command with 425.
+          queue.push({
+            kind: 'data-connect-failed',
+            session: o.session,
+            data: o.data,
+            reason: 'unreachable',
+          });
+          break;
+        }
         const conn = net.connect(world, host, o.remote, {
           app: { type: APP, id: host },
           localPort: o.local.port,

@@ -75,3 +75,21 @@ describe('the FTP 7.5 model over simulated TCP', () => {
     expect(ftpLogLines(c.world, 'server').some((l) => / RETR f\.bin 226 0 0 /.test(l))).toBe(true);
   });
 });
+
+describe('the adapter over simulated sockets', () => {
+  it('an active connect to a 4-tuple still in TIME-WAIT fails locally and the transfer gets 425', () => {
+    const c = ftpWorld();
+    login(c);
+    c.dataListen(5000);
+    c.send('PORT 10,0,0,1,19,136');
+    c.until(200);
+    c.send('NLST');
+    c.until(226);
+    c.world.run({ until: c.world.now + 100_000_000 }); // the server's side of data#1 is now in TIME-WAIT
+    c.send('PORT 10,0,0,1,19,136'); // the same client port again: server:20 -> client:5000 is taken
+    c.until(200);
+    c.send('NLST');
+    c.until(425);
+    expect(c.replies.at(-1)).toBe('425 Cannot open data connection.');
+  });
+});
