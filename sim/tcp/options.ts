@@ -32,6 +32,12 @@ export interface TcpOptions {
   /** Retransmissions of a SYN or SYN,ACK before the connection gives up, like Linux's tcp_syn_retries (6). */
   readonly synRetries: number;
   /**
+   * Zero-window probes, after the application has closed, before the connection gives up although the peer
+   * answers them: a closed socket whose peer never reads again would otherwise live for ever. Linux's
+   * tcp_orphan_retries (its default 0 means 8); counted as the persist timer's backoff, as Linux does.
+   */
+  readonly orphanRetries: number;
+  /**
    * Delayed ACK (RFC 1122 §4.2.3.2, RFC 5681 §4.2): acknowledge every second segment, or after
    * `delayedAckTimeout`. Off by default, so that a trace shows one ACK per data segment and a short
    * request/response exchange never waits on the delayed-ACK timer.
@@ -66,6 +72,7 @@ export const DEFAULT_OPTIONS: TcpOptions = Object.freeze({
   msl: 30 * SECOND,
   maxRetries: 15,
   synRetries: 6,
+  orphanRetries: 8,
   delayedAck: false,
   delayedAckTimeout: 200 * MS,
   nagle: true,
@@ -89,6 +96,7 @@ const INTS: Partial<Record<keyof TcpOptions, IntRule>> = {
   msl: { min: 0, max: Number.MAX_SAFE_INTEGER },
   maxRetries: { min: 0, max: 1000 },
   synRetries: { min: 0, max: 1000 },
+  orphanRetries: { min: 0, max: 1000 },
   delayedAckTimeout: { min: 1, max: Number.MAX_SAFE_INTEGER },
   initialCwnd: { min: 0, max: 1000 },
 };

@@ -60,6 +60,13 @@ function persistTimeout(t: MutTcb, now: Time, out: TcpOutput[]): void {
     giveUp(t, out);
     return;
   }
+  // Answered probes never count as retries, so a peer that never reads would keep a closed connection
+  // alive for ever: after CLOSE, give up once the backoff has reached orphanRetries (Linux's orphan rule;
+  // like Linux, without a RST).
+  if (t.finSeq !== null && t.probes >= t.options.orphanRetries) {
+    giveUp(t, out);
+    return;
+  }
   t.retries++;
   sendProbe(t, now, out);
   if (t.rtxAt === null && pending(t)) {

@@ -14,6 +14,7 @@ describe('TCP options', () => {
       msl: 30 * SECOND,
       maxRetries: 15,
       synRetries: 6,
+      orphanRetries: 8,
       delayedAck: false,
       delayedAckTimeout: 200 * MS,
       nagle: true,

@@ -110,6 +110,30 @@ describe('zero window: the persist timer (RFC 9293 §3.8.6.1)', () => {
     expect(gaps).toEqual([400, 800, 1600, 2000]);
   });
 
+  test('after CLOSE, answered probes give up at orphanRetries; an open connection probes on', () => {
+    const probesUntil = (closed: boolean): string[] => {
+      let tcb = send(established({ orphanRetries: 3 }, 0), bytes('abc'), NOW).tcb;
+      if (closed) tcb = close(tcb, NOW).tcb;
+      const seen: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const at = nextDeadline(tcb)!;
+        const step = handleTimeout(tcb, at);
+        tcb = step.tcb;
+        if (tcb.state === 'CLOSED') {
+          expect(step).toSendNothing(); // like Linux: no RST
+          expect(step).toEmit({ kind: 'timed-out' });
+          seen.push('gave up');
+          break;
+        }
+        seen.push('probe');
+        tcb = deliver(tcb, { ctl: 'ACK', seq: peer(1), ack: us(1), wnd: 0 }, at + 1).tcb;
+      }
+      return seen;
+    };
+    expect(probesUntil(true)).toEqual(['probe', 'probe', 'probe', 'gave up']);
+    expect(probesUntil(false)).toEqual(['probe', 'probe', 'probe', 'probe', 'probe', 'probe']);
+  });
+
   test('when the window opens, sending resumes at SND.UNA with the probed octet', () => {
     const probed = handleTimeout(blocked(), NOW + RTO).tcb;
     const open = deliver(probed, { ctl: 'ACK', seq: peer(1), ack: us(1), wnd: 1000 }, NOW + RTO + 10 * MS);
