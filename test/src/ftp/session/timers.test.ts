@@ -201,6 +201,16 @@ describe('data channel timers', () => {
     expect(net.at(30 * SECOND - 1)).toEqual([]);
     expect(trace(net.at(30 * SECOND))).toEqual(['abort #1', '> 226 Transfer complete.']);
   });
+
+  it('iis6: that reset writes no second DataChannelClosed line (one pair per data connection)', () => {
+    const net = connected({ profile: 'iis6' });
+    net.cmd('RETR a.txt');
+    net.at(30 * SECOND);
+    const methods = logs(net.all).map((e) => e.method);
+    expect(methods.filter((m) => m === 'DataChannelOpened')).toHaveLength(1);
+    expect(methods.filter((m) => m === 'DataChannelClosed')).toHaveLength(1);
+    expect(methods.at(-1)).toBe('RETR');
+  });
 });
 
 describe('handleTimeout and nextDeadline', () => {
