@@ -190,7 +190,7 @@ export function sendSegment(world: World, from: string, seg: Segment, conn: stri
         world.after(v.by, DELAYED, { wired, rule: v.rule });
         return;
       case 'duplicate':
-        enterPath(world, wired);
+        enterPath(world, wired, config);
         break;
       case 'hold': {
         if (world.tracing) world.record('seg-hold', from, { seg, conn, to, rule: v.rule });
@@ -204,7 +204,7 @@ export function sendSegment(world: World, from: string, seg: Segment, conn: stri
       }
     }
   }
-  enterPath(world, wired);
+  enterPath(world, wired, config);
 }
 
 /** Releases every segment held by the rule `rule` now (the explicit release of a 'hold' without until). */
@@ -223,7 +223,7 @@ export function heldSegments(world: World): HoldState<HeldSegment> {
 function release(world: World, { wired, rule }: HeldSegment): void {
   const { seg, from, to, conn } = wired;
   if (world.tracing) world.record('seg-release', from, { seg, conn, to, rule });
-  enterPath(world, wired);
+  enterPath(world, wired, netConfig(world));
 }
 
 /** The path direction's config and its state key. */
@@ -239,9 +239,9 @@ function streamOf(world: World, name: string): () => number {
   return () => world.rng(name).next();
 }
 
-function enterPath(world: World, wired: Wired): void {
+/** `config` is passed in by the caller that has it: one world lookup fewer per segment. */
+function enterPath(world: World, wired: Wired, config: NetConfig): void {
   const { seg, from, to, conn } = wired;
-  const config = netConfig(world);
   const key = `path:${from}>${to}`;
   const cfg = pathOf(config, from, to);
   const state = world.get<PathState>(key) ?? IDLE_PATH;
