@@ -193,6 +193,11 @@ describe('keeps-old-data-open (KB 2505047 PASV note)', () => {
     ]);
     expect(firstFin(o)).toBeGreaterThan(replyAt(o, 226, 3));
     expect(state(o).verdict).toBe('completed');
+    // At the end of its script the program exits: the last data connection closes too.
+    const last = state(o).data.at(-1)!;
+    expect(
+      at(o, (e) => e.kind === 'seg-send' && e.conn === last && (e.seg.flags & 0x01) !== 0),
+    ).toBeGreaterThan(0);
   });
 
   it('the correct client closes #1 at its end, before it even asks for #2', () => {
