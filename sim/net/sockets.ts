@@ -215,33 +215,19 @@ export function connect(world: World, host: string, remote: Endpoint, o: Connect
   checkPort(remote.port, 'connect to');
   const localPort = o.localPort ?? ephemeralPort(world, host);
   if (o.localPort !== undefined) checkPort(o.localPort, 'connect from');
-  const demux = `demux:${host}|${localPort}|${remote.addr}|${remote.port}`;
-  if (world.get(demux) !== undefined) {
+  if (tupleInUse(world, host, localPort, remote)) {
     throw new UsageError(
       `${host}: a connection ${h.addr}:${localPort} -> ${remote.addr}:${remote.port} already exists`,
     );
   }
-  const local = { addr: h.addr, port: localPort };
-  const name = newConnName(world, host, o.label ?? 'tcp');
-  const tcb = tcp.createTcb(local, remote, tcpOptions(world, host));
-  const conn: Conn = {
-    name,
-    host,
-    local,
-    remote,
-    tcb,
+  const conn = newConn(world, host, { addr: h.addr, port: localPort }, remote, {
     app: o.app,
     autoRead: o.autoRead ?? true,
-    timerAt: null,
     listener: null,
     label: o.label ?? 'tcp',
     sendBuffer: o.sendBuffer ?? DEFAULT_SEND_BUFFER,
-    wantDrain: false,
-    appDone: false,
-    announced: false,
-  };
-  world.set(demux, name);
-  bind(world, host, localPort, +1);
+  });
+  const { name, tcb } = conn;
   if (world.tracing) world.record('sock-call', host, { conn: name, call: 'connect' });
   apply(world, conn, tcp.open(tcb, world.rng(`tcp:iss:${host}`).uint32(), world.now));
   return name;
@@ -345,31 +331,45 @@ export function deliver(world: World, wired: Wired): void {
   if (reply !== null) sendSegment(world, to, reply, '');
 }
 
-function passiveOpen(world: World, host: string, l: Listener, syn: Segment): void {
-  if (l.embryonic >= l.backlog) return; // backlog full: the SYN is dropped and the peer will retry (as Linux)
-  const local = { addr: syn.dst.addr, port: syn.dst.port };
-  const remote = { addr: syn.src.addr, port: syn.src.port };
-  const name = newConnName(world, host, l.label);
-  const tcb = tcp.createTcb(local, remote, tcpOptions(world, host));
-  const conn: Conn = {
+/** A new connection in CLOSED, named, in the demultiplexing table and holding its local port. */
+function newConn(
+  world: World,
+  host: string,
+  local: Endpoint,
+  remote: Endpoint,
+  o: Pick<Conn, 'app' | 'autoRead' | 'listener' | 'label' | 'sendBuffer'>,
+): Conn {
+  const name = newConnName(world, host, o.label);
+  const l = { addr: local.addr, port: local.port };
+  const r = { addr: remote.addr, port: remote.port };
+  const tcb = tcp.createTcb(l, r, tcpOptions(world, host)); // first: bad options throw before anything is taken
+  world.set(`demux:${host}|${l.port}|${r.addr}|${r.port}`, name);
+  bind(world, host, l.port, +1);
+  return {
     name,
     host,
-    local,
-    remote,
+    local: l,
+    remote: r,
     tcb,
-    app: l.app,
-    autoRead: l.autoRead,
+    ...o,
     timerAt: null,
-    listener: l.port,
-    label: l.label,
-    sendBuffer: DEFAULT_SEND_BUFFER,
     wantDrain: false,
     appDone: false,
     announced: false,
   };
-  world.set(`demux:${host}|${local.port}|${remote.addr}|${remote.port}`, name);
+}
+
+function passiveOpen(world: World, host: string, l: Listener, syn: Segment): void {
+  if (l.embryonic >= l.backlog) return; // backlog full: the SYN is dropped and the peer will retry (as Linux)
+  const conn = newConn(world, host, syn.dst, syn.src, {
+    app: l.app,
+    autoRead: l.autoRead,
+    listener: l.port,
+    label: l.label,
+    sendBuffer: DEFAULT_SEND_BUFFER,
+  });
+  const { name, tcb } = conn;
   world.set(`listen:${host}|${l.port}`, { ...l, embryonic: l.embryonic + 1 });
-  bind(world, host, local.port, +1);
   const listening = tcp.listen(tcb, world.rng(`tcp:iss:${host}`).uint32());
   const c = { ...conn, tcb: listening.tcb };
   world.set(`conn:${name}`, c);
