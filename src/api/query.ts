@@ -22,8 +22,10 @@ import type { EntryOf, TraceEntry, TraceKind } from '../../sim/trace.ts';
 import '../apps/ftp-trace.ts';
 import '../clients/trace.ts';
 
-/** The entries that carry a segment. */
-export type SegmentEntry = EntryOf<'seg-send' | 'seg-recv' | 'seg-drop' | 'seg-hold' | 'seg-release'>;
+import { isSegmentEntry, type SegmentEntry } from '../views/trace-kinds.ts';
+
+/** The entries that carry a segment, and the test for one: the views' own, so both agree. */
+export { isSegmentEntry, type SegmentEntry };
 
 /** What happened to a segment in a segment entry: it left its host, arrived, was lost, held or released. */
 export type SegmentEvent = 'send' | 'recv' | 'drop' | 'hold' | 'release';
@@ -35,16 +37,6 @@ export const SEGMENT_KINDS: Readonly<Record<SegmentEvent, SegmentEntry['kind']>>
   hold: 'seg-hold',
   release: 'seg-release',
 };
-
-export function isSegmentEntry(e: TraceEntry): e is SegmentEntry {
-  return (
-    e.kind === 'seg-send' ||
-    e.kind === 'seg-recv' ||
-    e.kind === 'seg-drop' ||
-    e.kind === 'seg-hold' ||
-    e.kind === 'seg-release'
-  );
-}
 
 /**
  * What a query may ask about the trace as a whole: which connection a segment belongs to, and the name

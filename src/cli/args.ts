@@ -9,6 +9,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../../sim/errors.ts';
 import { parseDuration, type Time } from '../../sim/time.ts';
 import type { World } from '../../sim/world.ts';
+import { editDistance } from '../scenario/check.ts';
 import { type Paint, paint, wantColor } from '../views/style.ts';
 
 // ---- output ------------------------------------------------------------------------------------------------
@@ -175,24 +176,11 @@ function closest(word: string, names: readonly string[]): string[] {
   const limit = Math.max(2, Math.floor(word.length / 3));
   const base = (n: string) => n.slice(n.lastIndexOf('/') + 1);
   return names
-    .map((n) => ({ n, d: Math.min(distance(word, n), distance(base(word), base(n))) }))
+    .map((n) => ({ n, d: Math.min(editDistance(word, n), editDistance(base(word), base(n))) }))
     .filter((x) => x.d <= limit)
     .sort((x, y) => x.d - y.d || x.n.localeCompare(y.n))
     .slice(0, 2)
     .map((x) => x.n);
-}
-
-/** Levenshtein distance. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 // ---- the scenario runner, as the commands use it -----------------------------------------------------------

@@ -169,7 +169,9 @@ export function suggest(word: string, known: readonly string[]): string {
   let best: string | null = null;
   let bestD = 3;
   for (const k of known) {
-    const d = distance(word.toLowerCase(), k.toLowerCase());
+    // More than two characters longer or shorter is more than two edits: skip the table.
+    if (Math.abs(word.length - k.length) > 2) continue;
+    const d = editDistance(word.toLowerCase(), k.toLowerCase());
     if (d < bestD) {
       best = k;
       bestD = d;
@@ -178,8 +180,8 @@ export function suggest(word: string, known: readonly string[]): string {
   return best === null ? '' : ` (did you mean '${best}'?)`;
 }
 
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
+/** Levenshtein distance: the fewest single-character edits that turn `a` into `b`. */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
