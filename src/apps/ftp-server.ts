@@ -23,8 +23,9 @@ import type { World } from '../../sim/world.ts';
 import { type FtpConfigInput, makeConfig } from '../ftp/config.ts';
 import { type Fs, fsFromEntries, type Lock } from '../ftp/fs.ts';
 import type { FtpInput, FtpOutput } from '../ftp/io.ts';
-import { createServer, handle, handleTimeout, nextDeadline } from '../ftp/server.ts';
+import { createServer, handle, handleTimeout } from '../ftp/server.ts';
 import type { FtpServer, Session } from '../ftp/session-state.ts';
+import { nextSessionDeadline } from '../ftp/session-timers.ts';
 import { w3cHeader, w3cLine } from '../ftp/w3c.ts';
 import './ftp-trace.ts';
 
@@ -218,8 +219,13 @@ function compose(world: World, host: string, session: string | null): FtpServer 
 }
 
 function decompose(world: World, host: string, session: string | null, server: FtpServer): void {
-  const { sessions, ...rest } = server;
-  world.set(`ftp:${host}`, rest);
+  const { sessions } = server;
+  // Most inputs leave the site as it was: the stored value is kept rather than replaced by an equal copy
+  // (an allocation and a world write per input saved; the site changes on a new session, a PASV, a file).
+  if (siteChanged(site(world, host), server)) {
+    const { sessions: _own, ...rest } = server;
+    world.set(`ftp:${host}`, rest);
+  }
   if (session === null) return;
   const next = sessions[session];
   const key = `ftps:${host}|${session}`;
@@ -231,12 +237,28 @@ function decompose(world: World, host: string, session: string | null, server: F
   if (slot?.session !== next) world.set(key, { session: next, timerAt: slot?.timerAt ?? null });
 }
 
+/** Every field of the site: a field added to FtpServer fails to compile here until it is listed. */
+const SITE_FIELDS: Readonly<Record<keyof Site, true>> = {
+  config: true,
+  fs: true,
+  opened: true,
+  nextPassivePort: true,
+  passivePorts: true,
+};
+const SITE_KEYS = Object.keys(SITE_FIELDS) as ReadonlyArray<keyof Site>;
+
+function siteChanged(before: Site, after: FtpServer): boolean {
+  for (const k of SITE_KEYS) if (before[k] !== after[k]) return true;
+  return false;
+}
+
 /** One pending timer event per session: a later deadline is picked up when the earlier event fires. */
 function armTimer(world: World, host: string, session: string): void {
   const key = `ftps:${host}|${session}`;
   const slot = world.get<SessionSlot>(key);
   if (slot === undefined) return;
-  const at = nextDeadline({ ...site(world, host), sessions: { [session]: slot.session } });
+  // nextDeadline of a server holding this one session, without building that server.
+  const at = nextSessionDeadline(slot.session, site(world, host).config);
   if (at === null || (slot.timerAt !== null && slot.timerAt <= at)) return;
   world.set(key, { ...slot, timerAt: Math.max(at, world.now) });
   world.schedule(Math.max(at, world.now), TIMER, { host, session });
