@@ -387,13 +387,15 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
   const key = `conn:${c.name}`;
   world.set(key, c);
   // Whether an application ran (or this connection was stored again) since the set above: only then is the
-  // stored value read back at the end. Sending segments and tracing never touch connections, and a pure ACK
-  // or a window update delivers nothing to an application (measured: one Map lookup fewer per event, ~3%).
+  // stored value read back (before each output and at the end). Sending segments and tracing never touch
+  // connections, and a pure ACK or a window update delivers nothing to an application (measured: from 5 to
+  // about 2 connection lookups per event in the FTP benchmark).
   let stale = false;
   for (const o of step.out) {
     // An application may have aborted or closed the connection for good while handling an earlier output
-    // of this step (an accepted connection reset at once): what is left of the step is stale then.
-    if (world.get<Conn>(key) === undefined) return;
+    // of this step (an accepted connection reset at once): what is left of the step is stale then. Only an
+    // application can do that, so the lookup waits until one has run (`stale`).
+    if (stale && world.get<Conn>(key) === undefined) return;
     switch (o.kind) {
       case 'segment':
         sendSegment(world, c.host, o.seg, c.name);
@@ -419,13 +421,16 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
         );
         break;
       case 'data':
-        stale = true;
         if (c.autoRead) {
-          const cur = world.get<Conn>(key)!;
+          const cur = stale ? world.get<Conn>(key)! : c;
+          stale = true;
           const r = tcp.read(cur.tcb, Number.POSITIVE_INFINITY, world.now);
           apply(world, cur, r);
           if (r.bytes.length > 0) emit(world, cur, { kind: 'data', conn: c.name, bytes: r.bytes });
-        } else emit(world, c, { kind: 'readable', conn: c.name });
+        } else {
+          stale = true;
+          emit(world, c, { kind: 'readable', conn: c.name });
+        }
         break;
       case 'peer-closed':
         stale = true;
