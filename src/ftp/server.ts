@@ -110,6 +110,7 @@ function transition(server: FtpServer, now: Time, body: (ctx: Ctx) => void): Ste
       fs,
       ports,
       portsDirty: false,
+      ended: null,
       out: outputs,
       server: draft,
     };
@@ -226,8 +227,9 @@ function sessionOf<T>(sessions: Readonly<Record<string, T>>, id: string): T | un
   return Object.hasOwn(sessions, id) ? sessions[id] : undefined;
 }
 
+/** `s` was live when the transition took it; only endSession removes a session (it notes so in ctx.ended). */
 function isAlive(ctx: Ctx, s: S): boolean {
-  return sessionOf(ctx.server.sessions, s.id) !== undefined;
+  return ctx.ended === null || !ctx.ended.has(s.id);
 }
 
 /**

@@ -32,6 +32,11 @@ export interface Ctx {
   ports: PortTable;
   /** A data channel or a closing connection changed: the session's passive ports are checked at the end. */
   portsDirty: boolean;
+  /**
+   * The sessions this transition ended (session-end.ts), null while none has. Asking this rather than the
+   * draft's record whether a session is still alive spares two proxy traps per check (server.ts isAlive).
+   */
+  ended: Set<string> | null;
   readonly out: FtpOutput[];
   readonly server: Draft<FtpServer>;
 }

@@ -37,4 +37,6 @@ export function endSession(ctx: Ctx, s: S, status: EndStatus): void {
   // Connections still closing are the transport's business now; their ports go back to the pool.
   releasePorts(ctx, s, true);
   delete ctx.server.sessions[s.id];
+  ctx.ended ??= new Set();
+  ctx.ended.add(s.id);
 }
