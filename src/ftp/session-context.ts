@@ -5,9 +5,10 @@
  * Owns: how outputs are made (reply bytes, W3C entries with the session's fields filled in, the 550 forms).
  * Leaves out: when they are made (session-*.ts).
  *
- * A transition edits an immer draft of the server. Values that leave the transition (outputs) must never be
- * draft proxies (immer revokes them when the transition ends): endpoints are copied with `endpoint()`, and
- * everything else put into an output is a string, a number or a Uint8Array (which immer never drafts).
+ * A transition edits a writable copy of the server (server.ts `transition`), typed as an immer Draft. Values
+ * that leave the transition (outputs) must never be objects of that copy, which the transition may still
+ * edit: endpoints are copied with `endpoint()`, and everything else put into an output is a string, a number
+ * or a Uint8Array.
  */
 
 import { type Draft, isDraft, original } from 'immer';
