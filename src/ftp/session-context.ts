@@ -46,7 +46,8 @@ export type S = Draft<Session>;
 
 /**
  * The session as it was when the transition began, for the fields that never change (endpoints, ids): reading
- * a nested object through a draft makes immer copy the session, which a log line should not cost.
+ * a nested object through an immer draft makes immer copy the session, which a log line should not cost. The
+ * transitions no longer run on drafts (server.ts); this still serves a caller that hands one in.
  */
 export function unchanging(s: S): Session {
   return isDraft(s) ? (original(s) as Session) : (s as Session);
