@@ -285,9 +285,22 @@ export function onListenFailed(ctx: Ctx, s: S, id: number) {
     });
   }
   setData(ctx, s, null);
+  // INFERRED: a port of the range that another program holds is skipped, as a server that binds passive
+  // ports one after another would; PASV is answered 425 once MAX_LISTEN_TRIES ports (or every port of a
+  // smaller range) failed in a row.
+  const failed = (busy.failedListens ?? 0) + 1;
+  const size = ctx.config.passivePortHigh - ctx.config.passivePortLow + 1;
+  if (failed < Math.min(MAX_LISTEN_TRIES, size)) {
+    startListening(ctx, s, busy.cmd, busy.extended);
+    if (s.busy?.kind === 'passive') s.busy = { ...s.busy, failedListens: failed };
+    return;
+  }
   s.busy = null;
   finish(ctx, s, busy.cmd, {}, 'cannotOpen');
 }
+
+/** Passive ports tried for one PASV/EPSV before it is answered 425. */
+export const MAX_LISTEN_TRIES = 16;
 
 /** What a data event did to the channel, for the transfer layer. */
 export type DataEvent = 'established' | 'failed' | 'none';

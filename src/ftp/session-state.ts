@@ -141,6 +141,8 @@ export interface PassiveCommand {
   /** WAIT-PREVIOUS: pasvWait 'reply', the previous data connection is still closing. WAIT-LISTEN: data-listen sent. */
   readonly phase: 'WAIT-PREVIOUS' | 'WAIT-LISTEN';
   readonly since: Time;
+  /** Listens on earlier ports of the range that failed for this command (a port taken by another program). */
+  readonly failedListens?: number;
 }
 
 /** A command in progress: later command lines wait behind it (except ABOR during a transfer). */

@@ -3,7 +3,9 @@
  * connection until the previous one is fully closed (KB 2505047), and the reset of connections from a low
  * port or another address.
  */
+
 import { describe, expect, it } from 'vitest';
+import { MAX_LISTEN_TRIES } from '../../../../src/ftp/session-data.ts';
 import { w3cLine } from '../../../../src/ftp/w3c.ts';
 import { CLIENT, logs, Net, OTHER, SECOND, trace } from './driver.ts';
 
@@ -42,15 +44,42 @@ describe('PASV and EPSV', () => {
     expect(trace(passiveNet().cmd(line))).toEqual([`> ${reply}`]);
   });
 
-  it('the reply waits for the driver to confirm the listener; a failed listen is 425', () => {
+  it('the reply waits for the driver to confirm the listener; a port taken elsewhere is skipped', () => {
     const net = passiveNet();
     net.autoListen = false;
-    expect(trace(net.cmd('PASV'))).toEqual([expect.stringMatching(/^listen #1 :500\d\d$/)]);
+    const first = trace(net.cmd('PASV'));
+    expect(first).toEqual([expect.stringMatching(/^listen #1 :500\d\d$/)]);
+    const port = Number(first[0]!.split(':')[1]);
     expect(trace(net.cmd('NOOP'))).toEqual([]); // queued behind the PASV
     expect(trace(net.feed({ kind: 'data-listen-failed', session: 'c1', data: 1 }))).toEqual([
-      '> 425 Cannot open data connection.',
-      '> 200 NOOP command successful.',
+      `listen #2 :${port + 1}`,
     ]);
+    const ok = trace(net.feed({ kind: 'data-listening', session: 'c1', data: 2 }));
+    expect(ok[0]).toMatch(/^> 227 Entering Passive Mode/);
+    expect(ok[1]).toBe('> 200 NOOP command successful.');
+  });
+
+  it(`PASV is 425 once ${MAX_LISTEN_TRIES} ports in a row could not be listened on`, () => {
+    const net = passiveNet({ passivePortHigh: 50099 });
+    net.autoListen = false;
+    net.cmd('PASV');
+    let out: string[] = [];
+    for (let id = 1; id <= MAX_LISTEN_TRIES; id++) {
+      out = trace(net.feed({ kind: 'data-listen-failed', session: 'c1', data: id }));
+      if (id < MAX_LISTEN_TRIES) expect(out).toEqual([expect.stringMatching(/^listen #\d+ :\d+$/)]);
+    }
+    expect(out).toEqual(['> 425 Cannot open data connection.']);
+  });
+
+  it('a range smaller than that is tried once over: 10 ports, 10 tries', () => {
+    const net = passiveNet();
+    net.autoListen = false;
+    net.cmd('PASV');
+    const tried: string[] = [];
+    for (let id = 1; id <= 10; id++)
+      tried.push(...trace(net.feed({ kind: 'data-listen-failed', session: 'c1', data: id })));
+    expect(tried.filter((t) => t.startsWith('listen'))).toHaveLength(9);
+    expect(tried.at(-1)).toBe('> 425 Cannot open data connection.');
   });
 
   it('a second PASV gives up the first listener', () => {
