@@ -185,9 +185,8 @@ function feed(world: World, host: string, session: string | null, first: FtpInpu
   const queue: FtpInput[] = [first];
   for (let input = queue.shift(); input !== undefined; input = queue.shift()) {
     const sid = session ?? ('session' in input ? input.session : null);
-    const server = compose(world, host, sid);
-    if (server === null) continue; // the session is over: a late event
-    const r = handle(server, input, world.now);
+    // A late event for a session that is over finds no slot: the model notes it as ignored.
+    const r = handle(compose(world, host, sid), input, world.now);
     decompose(world, host, sid, r.server);
     carryOut(world, host, r.outputs, queue);
   }
@@ -198,8 +197,7 @@ function onTimer(world: World, host: string, session: string): void {
   const slot = world.get<SessionSlot>(`ftps:${host}|${session}`);
   if (slot === undefined || slot.timerAt !== world.now) return; // stale: the deadline moved or the session ended
   world.set(`ftps:${host}|${session}`, { ...slot, timerAt: null });
-  const server = compose(world, host, session)!;
-  const r = handleTimeout(server, world.now);
+  const r = handleTimeout(compose(world, host, session), world.now);
   decompose(world, host, session, r.server);
   const queue: FtpInput[] = [];
   carryOut(world, host, r.outputs, queue);
@@ -207,15 +205,11 @@ function onTimer(world: World, host: string, session: string): void {
   armTimer(world, host, session);
 }
 
-function compose(world: World, host: string, session: string | null): FtpServer | null {
+/** The server value the pure model is handed: the site and, when there is one, the one session concerned. */
+function compose(world: World, host: string, session: string | null): FtpServer {
   const s = site(world, host);
-  if (session === null) return { ...s, sessions: {} };
-  const slot = world.get<SessionSlot>(`ftps:${host}|${session}`);
-  if (slot === undefined) {
-    // Only a control-opened input may find no session.
-    return { ...s, sessions: {} };
-  }
-  return { ...s, sessions: { [session]: slot.session } };
+  const slot = session === null ? undefined : world.get<SessionSlot>(`ftps:${host}|${session}`);
+  return { ...s, sessions: slot === undefined ? {} : { [session!]: slot.session } };
 }
 
 function decompose(world: World, host: string, session: string | null, server: FtpServer): void {
