@@ -153,11 +153,29 @@ export function installSockets(
   });
 }
 
-function tcpOptions(world: World, host: string): Partial<TcpOptions> {
+/**
+ * A host's TCP options, validated. The validated object is kept per options object given (and per host
+ * override), so that tcp.createTcb finds it validated already instead of merging and checking every field
+ * again for each connection (measured on bench/ftp.ts, 3,000 sessions: tcp's option check was 65 ms of a
+ * 6.5 s profile). Invalid options are not kept: each connection attempt throws the same UsageError as before.
+ */
+const validatedOptions = new WeakMap<object, WeakMap<object, TcpOptions>>();
+const NO_OVERRIDE = {};
+function tcpOptions(world: World, host: string): TcpOptions {
   const o = world.get<{ all: Partial<TcpOptions>; perHost: Record<string, Partial<TcpOptions>> }>(OPTIONS);
   if (o === undefined) throw new UsageError('this world has no sockets: call installSockets first');
-  const extra = o.perHost[host];
-  return extra ? { ...o.all, ...extra } : o.all;
+  const extra = o.perHost[host] ?? NO_OVERRIDE;
+  let byExtra = validatedOptions.get(o.all);
+  if (byExtra === undefined) {
+    byExtra = new WeakMap();
+    validatedOptions.set(o.all, byExtra);
+  }
+  let v = byExtra.get(extra);
+  if (v === undefined) {
+    v = tcp.tcpOptions(extra === NO_OVERRIDE ? o.all : { ...o.all, ...extra });
+    byExtra.set(extra, v);
+  }
+  return v;
 }
 
 // ---- application calls -----------------------------------------------------------------------------------
