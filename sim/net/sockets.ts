@@ -13,8 +13,8 @@
  * - `conn:<name>`                         Conn: the TCB and the connection's bookkeeping;
  * - `demux:<host>|<lport>|<raddr>|<rport>` the name of the connection with that 4-tuple;
  * - `listen:<host>|<port>`                Listener;
- * - `bound:<host>|<port>`                 how many connections and listeners use that local port;
- * - `conns:<host>` / `eph:<host>`         the host's next connection number / next ephemeral port.
+ * - the port table (`bound:`, `conns:`, `eph:` keys): ports.ts.
+ * The values themselves (Conn, Listener, SocketEvent, ...) are declared in socket-types.ts.
  *
  * Every table is spread over keys rather than held in one map per host, so that opening a connection
  * costs the same on a host with ten thousand connections as on a host with one.
@@ -27,83 +27,14 @@ import { assertNever, UsageError } from '../errors.ts';
 import * as tcp from '../tcp/index.ts';
 import type { TcpOptions } from '../tcp/options.ts';
 import { ACK, type Endpoint, RST, type Segment, SYN } from '../tcp/segment.ts';
-import type { Time } from '../time.ts';
 import type { World } from '../world.ts';
-import { netConfig, sendSegment, type Wired } from './network.ts';
+import { sendSegment, type Wired } from './network.ts';
+import { bind, checkHost, checkPort, ephemeralPort, newConnName, tupleInUse } from './ports.ts';
+import type { AppCall, AppRef, Conn, Listener, SocketEvent } from './socket-types.ts';
 
-export interface AppRef {
-  /** The application's handler is registered as `app:<type>`. */
-  readonly type: string;
-  readonly id: string;
-}
+export { EPHEMERAL_HIGH, EPHEMERAL_LOW, isListening, tupleInUse } from './ports.ts';
 
-export type SocketEvent =
-  /** A passive open completed on a listener: a new connection, established. */
-  | { readonly kind: 'accepted'; readonly conn: string; readonly port: number; readonly remote: Endpoint }
-  /** An active open completed. */
-  | { readonly kind: 'connected'; readonly conn: string }
-  /** In-order bytes arrived; with autoRead they are in `bytes`, without it the app calls read(). */
-  | { readonly kind: 'data'; readonly conn: string; readonly bytes: Uint8Array }
-  | { readonly kind: 'readable'; readonly conn: string }
-  /** The peer sent FIN: no more data will arrive. */
-  | { readonly kind: 'peer-closed'; readonly conn: string }
-  /**
-   * The close handshake is done: both FINs sent and acknowledged. Sent once, when the connection enters
-   * TIME-WAIT (the side that closed first) or CLOSED (the other side), as a real socket's close completes
-   * while the kernel keeps TIME-WAIT to itself; also after the application's own abort(). Not sent after
-   * reset, refused or timed-out, which are the last event then.
-   */
-  | { readonly kind: 'closed'; readonly conn: string }
-  /** Bytes written earlier have left the send buffer: it is below `sendBuffer` again (after send returned false). */
-  | { readonly kind: 'drained'; readonly conn: string }
-  | { readonly kind: 'reset'; readonly conn: string }
-  | { readonly kind: 'refused'; readonly conn: string }
-  | { readonly kind: 'timed-out'; readonly conn: string };
-
-export interface AppCall {
-  readonly app: string;
-  readonly ev: SocketEvent;
-}
-
-export interface Conn {
-  readonly name: string;
-  readonly host: string;
-  readonly local: Endpoint;
-  readonly remote: Endpoint;
-  readonly tcb: tcp.Tcb;
-  readonly app: AppRef;
-  readonly autoRead: boolean;
-  /** The time of this connection's pending timer event, or null. */
-  readonly timerAt: Time | null;
-  /** Set on a connection that a listener accepted: the listener's port. */
-  readonly listener: number | null;
-  readonly label: string;
-  /** Bytes the application may leave unacknowledged before send() returns false. */
-  readonly sendBuffer: number;
-  /** send() returned false: a 'drained' event is owed. */
-  readonly wantDrain: boolean;
-  /** 'closed' (or reset/refused/timed-out) has been delivered: the application is done with it. */
-  readonly appDone: boolean;
-  /** 'connected' or 'accepted' has been delivered. */
-  readonly announced: boolean;
-}
-
-export interface Listener {
-  readonly host: string;
-  readonly port: number;
-  readonly backlog: number;
-  readonly app: AppRef;
-  readonly label: string;
-  readonly autoRead: boolean;
-  /** While true, SYNs are kept unanswered in `held` (the peer retransmits); released by holdAccepts(false). */
-  readonly hold: boolean;
-  readonly held: readonly Segment[];
-  /** Connections of this listener still in SYN-RECEIVED, counted against the backlog. */
-  readonly embryonic: number;
-}
-
-export const EPHEMERAL_LOW = 49152;
-export const EPHEMERAL_HIGH = 65535;
+export type { AppCall, AppRef, Conn, Listener, SocketEvent } from './socket-types.ts';
 
 /**
  * The world key of a connection, built once per name. A key built by a template literal per lookup is a new
@@ -205,15 +136,6 @@ export function listen(world: World, host: string, port: number, o: ListenOption
     embryonic: 0,
   } satisfies Listener);
   bind(world, host, port, +1);
-}
-
-/** True when `host` has a connection (TIME-WAIT included) from `localPort` to `remote`: connect would fail. */
-export function tupleInUse(world: World, host: string, localPort: number, remote: Endpoint): boolean {
-  return world.get(`demux:${host}|${localPort}|${remote.addr}|${remote.port}`) !== undefined;
-}
-
-export function isListening(world: World, host: string, port: number): boolean {
-  return world.get(`listen:${host}|${port}`) !== undefined;
 }
 
 export function unlisten(world: World, host: string, port: number): void {
@@ -572,48 +494,4 @@ function forget(world: World, c: Conn): void {
   world.delete(connKey(c.name));
   world.delete(`demux:${c.host}|${c.local.port}|${c.remote.addr}|${c.remote.port}`);
   bind(world, c.host, c.local.port, -1);
-}
-
-// ---- hosts and ports -----------------------------------------------------------------------------------------
-
-function checkHost(world: World, host: string) {
-  const h = netConfig(world).hosts.get(host);
-  if (h === undefined) throw new UsageError(`no host named '${host}'`);
-  return h;
-}
-
-function checkPort(port: number, what: string): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw new UsageError(`cannot ${what} port ${port}: ports are 1-65535`);
-}
-
-function newConnName(world: World, host: string, label: string): string {
-  const n = world.get<number>(`conns:${host}`) ?? 1;
-  world.set(`conns:${host}`, n + 1);
-  return `${host}/${label}#${n}`;
-}
-
-function bind(world: World, host: string, port: number, delta: number): void {
-  const key = `bound:${host}|${port}`;
-  const n = (world.get<number>(key) ?? 0) + delta;
-  if (n > 0) world.set(key, n);
-  else world.delete(key);
-}
-
-/**
- * An ephemeral port, 49152-65535: sequential from a start drawn once per host from its seeded stream (so
- * two hosts do not pick the same numbers), skipping ports in use.
- */
-function ephemeralPort(world: World, host: string): number {
-  const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
-  let next = world.get<number>(`eph:${host}`) ?? world.rng(`ports:${host}`).int(0, span - 1);
-  for (let tries = 0; tries < span; tries++) {
-    const port = EPHEMERAL_LOW + next;
-    next = (next + 1) % span;
-    if (world.get(`bound:${host}|${port}`) === undefined) {
-      world.set(`eph:${host}`, next);
-      return port;
-    }
-  }
-  throw new UsageError(`${host}: every ephemeral port (49152-65535) is in use`);
 }
