@@ -55,6 +55,20 @@ export function outputPaint(io: Io): Paint {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
+ * The command line of a command that takes no arguments, only --help: true when it printed the help and
+ * the command is done; a UsageError for anything else.
+ */
+export function noArguments(command: string, args: readonly string[], io: Io, help: string): boolean {
+  const { values, positionals } = parseCommandLine(command, args, { help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.out(help);
+    return true;
+  }
+  if (positionals.length > 0) throw new UsageError(`takes no arguments, got '${positionals.join(' ')}'`);
+  return false;
+}
+
+/**
  * Parses a command's arguments with node:util's parseArgs, strictly: an unknown option, a missing value or
  * a value given to a flag is a UsageError (main.ts adds the pointer to --help). Node's hint about
  * positionals that start with '-' is left out: no command here takes one. `_command` names the caller for

@@ -1,12 +1,11 @@
 /** `netstep list`: every bundled scenario, by the short name `netstep run` takes, with its about line. */
 
-import { UsageError } from '../../sim/errors.ts';
 import { LADDER_WIDTH } from '../views/ladder.ts';
 import { wrap } from '../views/text.ts';
 import {
   type Io,
+  noArguments,
   outputPaint,
-  parseCommandLine,
   processIo,
   type ScenarioApi,
   scenarioApi,
@@ -26,12 +25,7 @@ export const listCommand: Command = {
 };
 
 export async function listMain(args: readonly string[], io: Io, api?: ScenarioApi): Promise<number> {
-  const { values, positionals } = parseCommandLine('list', args, { help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`takes no arguments, got '${positionals.join(' ')}'`);
+  if (noArguments('list', args, io, HELP)) return 0;
   const bundled = [...(await (api ?? (await scenarioApi())).listBundled())];
   const rows = bundled
     .map((b) => ({ name: shortName(b.file), about: b.about }))

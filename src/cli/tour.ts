@@ -4,13 +4,12 @@
  * checks and what a run looks like. Exit code 0 when every KB scenario passes, 1 otherwise.
  */
 
-import { UsageError } from '../../sim/errors.ts';
 import { LADDER_WIDTH, ladderLines } from '../views/ladder.ts';
 import { wrap } from '../views/text.ts';
 import {
   type Io,
+  noArguments,
   outputPaint,
-  parseCommandLine,
   processIo,
   type ScenarioApi,
   scenarioApi,
@@ -33,12 +32,7 @@ export const tourCommand: Command = {
 };
 
 export async function tourMain(args: readonly string[], io: Io, api?: ScenarioApi): Promise<number> {
-  const { values, positionals } = parseCommandLine('tour', args, { help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`takes no arguments, got '${positionals.join(' ')}'`);
+  if (noArguments('tour', args, io, HELP)) return 0;
   const runner = api ?? (await scenarioApi());
   const kb = [...(await runner.listBundled())]
     .map((b) => ({ ...b, short: shortName(b.file) }))
