@@ -1,8 +1,8 @@
 /** `netstep demo`: a small run of the engine alone, stepped and traced, to show what a trace looks like. */
-import { parseArgs } from 'node:util';
 import { UsageError } from '../../sim/errors.ts';
 import { formatMs } from '../../sim/time.ts';
 import { World } from '../../sim/world.ts';
+import { parseCommandLine } from './args.ts';
 import type { Command } from './main.ts';
 
 const HELP = `usage: netstep demo [--seed N] [--pingers N]
@@ -13,19 +13,16 @@ The same seed prints the same lines, always.`;
 export const demoCommand: Command = {
   summary: 'a small run of the engine alone',
   run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        seed: { type: 'string', default: '1' },
-        pingers: { type: 'string', default: '3' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
+    const { values, positionals } = parseCommandLine('demo', args, {
+      seed: { type: 'string', default: '1' },
+      pingers: { type: 'string', default: '3' },
+      help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
       console.log(HELP);
       return 0;
     }
+    if (positionals.length > 0) throw new UsageError(`takes no arguments, got '${positionals.join(' ')}'`);
     const pingers = Number(values.pingers);
     if (!Number.isSafeInteger(pingers) || pingers < 1 || pingers > 1000) {
       throw new UsageError(`--pingers takes a whole number from 1 to 1000, not '${values.pingers}'`);

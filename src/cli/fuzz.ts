@@ -179,8 +179,9 @@ function options(args: readonly string[]) {
       allowPositionals: false,
     });
   } catch (e) {
-    // node:util's parse errors (an unknown option, a missing value) are the user's: exit 2, no stack.
-    throw new UsageError(`${(e as Error).message} (netstep fuzz --help lists the options)`);
+    // node:util's parse errors (an unknown option, a missing value) are the user's: exit 2, no stack
+    // (the command line adds the pointer to --help, as for every command).
+    throw new UsageError((e as Error).message);
   }
 }
 

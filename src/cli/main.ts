@@ -67,16 +67,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await load()).run(rest);
   } catch (e) {
-    if (e instanceof UsageError || isParseArgsError(e)) {
-      console.error(`netstep ${name}: ${(e as Error).message}\n(netstep ${name} --help lists the options)`);
+    if (e instanceof UsageError) {
+      console.error(`netstep ${name}: ${e.message}\n(netstep ${name} --help lists the options)`);
       return 2;
     }
     throw e;
   }
-}
-
-/** node:util parseArgs reports an unknown or malformed option with a TypeError whose code says so. */
-function isParseArgsError(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
