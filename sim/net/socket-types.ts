@@ -6,6 +6,7 @@
 import type * as tcp from '../tcp/index.ts';
 import type { Endpoint, Segment } from '../tcp/segment.ts';
 import type { Time } from '../time.ts';
+import type { Route } from './network.ts';
 
 export interface AppRef {
   /** The application's handler is registered as `app:<type>`. */
@@ -43,6 +44,10 @@ export interface AppCall {
 
 export interface Conn {
   readonly name: string;
+  /** The world slot this record is kept in (World.slot of `conn:<name>`): found without a key lookup. */
+  readonly slot: number;
+  /** How the network carries this connection's segments, worked out when it was made. */
+  readonly route: Route;
   readonly host: string;
   readonly local: Endpoint;
   readonly remote: Endpoint;

@@ -11,7 +11,7 @@
  *
  * State in the world (immutable values):
  * - `conn:<name>`                         Conn: the TCB and the connection's bookkeeping;
- * - `demux:<host>|<lport>|<raddr>|<rport>` the name of the connection with that 4-tuple;
+ * - `demux:<host>|<lport>|<raddr>|<rport>` the world slot of the Conn with that 4-tuple;
  * - `listen:<host>|<port>`                Listener;
  * - the port table (`bound:`, `conns:`, `eph:` keys): ports.ts.
  * The values themselves (Conn, Listener, SocketEvent, ...) are declared in socket-types.ts.
@@ -28,7 +28,7 @@ import * as tcp from '../tcp/index.ts';
 import type { TcpOptions } from '../tcp/options.ts';
 import { ACK, type Endpoint, RST, type Segment, SYN } from '../tcp/segment.ts';
 import type { World } from '../world.ts';
-import { sendSegment, type Wired } from './network.ts';
+import { routeOf, sendOnRoute, sendSegment, type Wired } from './network.ts';
 import { bind, checkHost, checkPort, ephemeralPort, newConnName, tupleInUse } from './ports.ts';
 import type { AppCall, AppRef, Conn, Listener, SocketEvent } from './socket-types.ts';
 
@@ -55,6 +55,11 @@ function connKey(name: string): string {
   return k;
 }
 
+/** The key under which `host` finds the connection of a 4-tuple (its slot). */
+function demuxKey(host: string, localPort: number, remoteAddr: string, remotePort: number): string {
+  return `demux:${host}|${localPort}|${remoteAddr}|${remotePort}`;
+}
+
 const TIMER = 'tcp:timer';
 const OPTIONS = 'tcp:options';
 
@@ -77,8 +82,9 @@ export function installSockets(
   perHost: Record<string, Partial<TcpOptions>> = {},
 ): void {
   world.set(OPTIONS, { all: options, perHost });
-  world.on(TIMER, (w, name: string) => {
-    const c = w.get<Conn>(connKey(name));
+  // The event's data is the connection's slot (Conn.slot).
+  world.on(TIMER, (w, slot: number) => {
+    const c = w.at<Conn>(slot);
     if (c === undefined || c.timerAt !== w.now) return; // a stale wake: the deadline moved or the connection is gone
     apply(w, { ...c, timerAt: null }, tcp.handleTimeout(c.tcb, w.now));
   });
@@ -201,10 +207,10 @@ export function send(world: World, name: string, bytes: Uint8Array): boolean {
   if (c === undefined) return true;
   if (world.tracing) world.record('sock-call', c.host, { conn: name, call: 'send', bytes: bytes.length });
   apply(world, c, tcp.send(c.tcb, bytes, world.now));
-  const after = world.get<Conn>(connKey(name));
+  const after = world.at<Conn>(c.slot);
   if (after === undefined) return true;
   const room = tcp.unacknowledged(after.tcb) < after.sendBuffer;
-  if (!room && !after.wantDrain) world.set(connKey(name), { ...after, wantDrain: true });
+  if (!room && !after.wantDrain) world.put(c.slot, { ...after, wantDrain: true });
   return room;
 }
 
@@ -267,10 +273,13 @@ export function findConn(world: World, name: string): Conn | undefined {
 /** The network's deliver hook: a segment reached host `to`'s interface. */
 export function deliver(world: World, wired: Wired): void {
   const { seg, to } = wired;
-  const name = world.get<string>(`demux:${to}|${seg.dst.port}|${seg.src.addr}|${seg.src.port}`);
-  if (world.tracing) world.record('seg-recv', to, { seg, conn: name ?? '', from: wired.from });
-  if (name !== undefined) {
-    const c = world.get<Conn>(connKey(name))!;
+  const slot =
+    wired.demux >= 0
+      ? world.at<number>(wired.demux)
+      : world.get<number>(demuxKey(to, seg.dst.port, seg.src.addr, seg.src.port));
+  const c = slot === undefined ? undefined : world.at<Conn>(slot)!;
+  if (world.tracing) world.record('seg-recv', to, { seg, conn: c?.name ?? '', from: wired.from });
+  if (c !== undefined) {
     apply(world, c, tcp.handleSegment(c.tcb, seg, world.now));
     return;
   }
@@ -302,10 +311,15 @@ function newConn(
   const l = { addr: local.addr, port: local.port };
   const r = { addr: remote.addr, port: remote.port };
   const tcb = tcp.createTcb(l, r, tcpOptions(world, host)); // first: bad options throw before anything is taken
-  world.set(`demux:${host}|${l.port}|${r.addr}|${r.port}`, name);
+  const slot = world.slot(connKey(name));
+  world.set(demuxKey(host, l.port, r.addr, r.port), slot);
   bind(world, host, l.port, +1);
+  // The peer finds this connection's segments under its own demux key: the 4-tuple seen from its side.
+  const route = routeOf(world, host, r.addr, name, (to) => world.slot(demuxKey(to, r.port, l.addr, l.port)));
   return {
     name,
+    slot,
+    route,
     host,
     local: l,
     remote: r,
@@ -327,11 +341,11 @@ function passiveOpen(world: World, host: string, l: Listener, syn: Segment): voi
     label: l.label,
     sendBuffer: DEFAULT_SEND_BUFFER,
   });
-  const { name, tcb } = conn;
+  const { tcb } = conn;
   world.set(`listen:${host}|${l.port}`, { ...l, embryonic: l.embryonic + 1 });
   const listening = tcp.listen(tcb, world.rng(`tcp:iss:${host}`).uint32());
   const c = { ...conn, tcb: listening.tcb };
-  world.set(connKey(name), c);
+  world.put(c.slot, c);
   apply(world, c, tcp.handleSegment(listening.tcb, syn, world.now));
 }
 
@@ -343,8 +357,8 @@ function passiveOpen(world: World, host: string, l: Listener, syn: Segment): voi
  */
 function apply(world: World, before: Conn, step: tcp.Step): void {
   let c: Conn = { ...before, tcb: step.tcb };
-  const key = connKey(c.name);
-  world.set(key, c);
+  const key = c.slot;
+  world.put(key, c);
   // Whether an application ran (or this connection was stored again) since the set above: only then is the
   // stored value read back (before each output and at the end). Sending segments and tracing never touch
   // connections, and a pure ACK or a window update delivers nothing to an application (measured: from 5 to
@@ -354,10 +368,10 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
     // An application may have aborted or closed the connection for good while handling an earlier output
     // of this step (an accepted connection reset at once): what is left of the step is stale then. Only an
     // application can do that, so the lookup waits until one has run (`stale`).
-    if (stale && world.get<Conn>(key) === undefined) return;
+    if (stale && world.at<Conn>(key) === undefined) return;
     switch (o.kind) {
       case 'segment':
-        sendSegment(world, c.host, o.seg, c.name);
+        sendOnRoute(world, c.route, o.seg);
         break;
       case 'state':
         if (world.tracing) world.record('tcp-state', c.host, { conn: c.name, from: o.from, to: o.to });
@@ -368,8 +382,8 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
         }
         break;
       case 'connected':
-        c = { ...(world.get<Conn>(key) ?? c), announced: true };
-        world.set(key, c);
+        c = { ...(world.at<Conn>(key) ?? c), announced: true };
+        world.put(key, c);
         stale = true;
         emit(
           world,
@@ -381,7 +395,7 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
         break;
       case 'data':
         if (c.autoRead) {
-          const cur = stale ? world.get<Conn>(key)! : c;
+          const cur = stale ? world.at<Conn>(key)! : c;
           stale = true;
           const r = tcp.read(cur.tcb, Number.POSITIVE_INFINITY, world.now);
           apply(world, cur, r);
@@ -426,7 +440,7 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
   }
   // The application may have changed the connection during the events; schedule from what is stored now.
   if (stale) {
-    const cur = world.get<Conn>(key);
+    const cur = world.at<Conn>(key);
     if (cur === undefined) return;
     c = cur;
   }
@@ -438,17 +452,17 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
   }
   if (c.wantDrain && tcp.unacknowledged(c.tcb) < c.sendBuffer && !c.appDone) {
     c = { ...c, wantDrain: false };
-    world.set(key, c);
+    world.put(key, c);
     emit(world, c, { kind: 'drained', conn: c.name });
-    const again = world.get<Conn>(key);
+    const again = world.at<Conn>(key);
     if (again === undefined) return;
     c = again;
   }
   const deadline = tcp.nextDeadline(c.tcb);
   if (deadline !== null && (c.timerAt === null || deadline < c.timerAt)) {
     // One pending wake per connection: a later deadline is picked up when the earlier wake fires.
-    world.set(key, { ...c, timerAt: deadline });
-    world.schedule(Math.max(deadline, world.now), TIMER, c.name);
+    world.put(key, { ...c, timerAt: deadline });
+    world.schedule(Math.max(deadline, world.now), TIMER, key);
   }
 }
 
@@ -457,17 +471,17 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
  * reached ESTABLISHED was never announced to the listener's application, so its end is not either.
  */
 function finish(world: World, c: Conn, kind: 'closed' | 'reset' | 'refused' | 'timed-out'): Conn {
-  const cur = world.get<Conn>(connKey(c.name)) ?? c;
+  const cur = world.at<Conn>(c.slot) ?? c;
   if (cur.appDone) return cur;
   if (cur.listener !== null && !cur.announced) {
     const done = { ...cur, appDone: true };
-    world.set(connKey(c.name), done);
+    world.put(c.slot, done);
     return done;
   }
   const done = { ...cur, appDone: true };
-  world.set(connKey(c.name), done);
+  world.put(c.slot, done);
   emit(world, done, { kind, conn: c.name });
-  return world.get<Conn>(connKey(c.name)) ?? done;
+  return world.at<Conn>(c.slot) ?? done;
 }
 
 function emit(world: World, c: Conn, ev: SocketEvent): void {
@@ -491,7 +505,7 @@ function leaveEmbryonic(world: World, c: Conn): void {
 
 /** A connection reached CLOSED: its name, 4-tuple and port are free again. */
 function forget(world: World, c: Conn): void {
-  world.delete(connKey(c.name));
-  world.delete(`demux:${c.host}|${c.local.port}|${c.remote.addr}|${c.remote.port}`);
+  world.put(c.slot, undefined);
+  world.delete(demuxKey(c.host, c.local.port, c.remote.addr, c.remote.port));
   bind(world, c.host, c.local.port, -1);
 }
