@@ -28,6 +28,8 @@ import {
   initialState,
   joinPath,
   load,
+  patch,
+  patchTransfer,
   recordStep,
   save,
   verdict,
@@ -111,11 +113,11 @@ function onWake(w: World, wake: Wake): void {
   const here = s.index === wake.index;
   switch (wake.what) {
     case 'start':
-      s = { ...s, ctrl: sock.connect(w, s.spec.host, s.spec.server, { app: appOf(s), label: 'ctrl' }) };
+      s = patch(s, { ctrl: sock.connect(w, s.spec.host, s.spec.server, { app: appOf(s), label: 'ctrl' }) });
       s = armTimeout(w, s);
       break;
     case 'next':
-      if (here && s.wait.on === 'time') s = { ...s, wait: { on: 'idle' } };
+      if (here && s.wait.on === 'time') s = patch(s, { wait: { on: 'idle' } });
       break;
     case 'wait-done':
       if (here && s.wait.on === 'time') s = complete(w, s);
@@ -143,7 +145,7 @@ function onWake(w: World, wake: Wake): void {
 function controlEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
   switch (ev.kind) {
     case 'connected':
-      return { ...s, ctrlOpen: true, wait: { on: 'banner' } };
+      return patch(s, { ctrlOpen: true, wait: { on: 'banner' } });
     case 'data': {
       const parsed = parseReplies(s.inbuf + latin1(ev.bytes));
       for (const r of parsed.replies) {
@@ -155,29 +157,28 @@ function controlEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
             text: r.text,
           });
       }
-      return {
-        ...s,
+      return patch(s, {
         inbuf: parsed.rest,
         queue: [...s.queue, ...parsed.replies],
         pasv: passiveEndpoint(s, parsed.replies),
-      };
+      });
     }
     case 'peer-closed': {
       // Replies that came before the FIN are read first; then a step still waiting on the server has lost it.
       const t = pump(w, s);
       sock.close(w, ev.conn);
-      const u = { ...t, ctrlOpen: false };
+      const u = patch(t, { ctrlOpen: false });
       if (u.verdict !== null) return u;
       if (u.wait.on === 'reply' && u.wait.to === 'quit')
         return complete(w, u, 'the server closed the connection');
       return waitsOnServer(u) ? fail(w, u, 'the server closed the control connection') : u;
     }
     case 'reset':
-      return fail(w, { ...s, ctrlOpen: false }, 'the control connection was reset');
+      return fail(w, patch(s, { ctrlOpen: false }), 'the control connection was reset');
     case 'refused':
-      return fail(w, { ...s, ctrlOpen: false }, 'the server refused the control connection');
+      return fail(w, patch(s, { ctrlOpen: false }), 'the server refused the control connection');
     case 'timed-out':
-      return fail(w, { ...s, ctrlOpen: false }, 'the control connection timed out');
+      return fail(w, patch(s, { ctrlOpen: false }), 'the control connection timed out');
     case 'accepted':
     case 'readable':
     case 'closed':
@@ -213,7 +214,10 @@ function dataEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
       return s;
     }
     sock.unlisten(w, s.spec.host, ev.port);
-    const t = { ...s, data: [...s.data, ev.conn], xfer: { ...x, conn: ev.conn, connected: true } };
+    const t = patch(s, {
+      data: [...s.data, ev.conn],
+      xfer: patchTransfer(x, { conn: ev.conn, connected: true }),
+    });
     return afterData(w, t);
   }
   if (x === null || ev.conn !== x.conn) {
@@ -223,7 +227,7 @@ function dataEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
   }
   switch (ev.kind) {
     case 'connected':
-      return afterData(w, { ...s, xfer: { ...x, connected: true } });
+      return afterData(w, patch(s, { xfer: patchTransfer(x, { connected: true }) }));
     case 'data':
       return gotBytes(s, ev.bytes);
     case 'readable':
@@ -234,7 +238,7 @@ function dataEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
     case 'refused':
     case 'timed-out': {
       // The final reply on the control connection says what became of the transfer; wait for it.
-      const t = { ...s, xfer: { ...x, broken: true, closed: true } };
+      const t = patch(s, { xfer: patchTransfer(x, { broken: true, closed: true }) });
       if (x.final !== null && x.final.code < 400 && !x.eof) {
         return fail(
           w,
@@ -261,7 +265,7 @@ function run(w: World, s0: ClientState): ClientState {
     s = pump(w, s);
     if (s.verdict !== null || s.wait.on !== 'idle') return s;
     if (s.index >= s.spec.script.length) return finish(w, s);
-    s = armTimeout(w, begin(w, { ...s, gen: s.gen + 1 }));
+    s = armTimeout(w, begin(w, patch(s, { gen: s.gen + 1 })));
   }
 }
 
@@ -269,7 +273,7 @@ function pump(w: World, s0: ClientState): ClientState {
   let s = s0;
   while (s.queue.length > 0 && s.verdict === null) {
     const [head, ...rest] = s.queue as [Reply, ...Reply[]];
-    const [t, took] = offer(w, { ...s, queue: rest }, head);
+    const [t, took] = offer(w, patch(s, { queue: rest }), head);
     if (!took) return s;
     s = t;
   }
@@ -282,7 +286,7 @@ function offer(w: World, s: ClientState, r: Reply): readonly [ClientState, boole
     case 'banner':
       if (r.code < 200) return [s, true];
       return r.code === 220
-        ? [{ ...s, wait: { on: 'idle' } }, true]
+        ? [patch(s, { wait: { on: 'idle' } }), true]
         : [fail(w, s, `greeting ${r.code} ${r.text}`, r.code), true];
     case 'reply':
       return [r.code < 200 ? s : replyTo(w, s, wait.to, r), true];
@@ -313,12 +317,12 @@ function replyTo(
       if (r.code === 230) return complete(w, s, got);
       if (r.code !== 331 || step.do !== 'login') return fail(w, s, `USER got ${got}`, r.code);
       command(w, s, `PASS ${step.pass}`);
-      return { ...s, wait: { on: 'reply', to: 'pass' } } satisfies ClientState;
+      return patch(s, { wait: { on: 'reply', to: 'pass' } });
     case 'pass':
       return r.code === 230 || r.code === 202 ? complete(w, s, got) : fail(w, s, `PASS got ${got}`, r.code);
     case 'cwd':
       if (r.code !== 250 || step.do !== 'cwd') return fail(w, s, `CWD got ${got}`, r.code);
-      return complete(w, { ...s, cwd: joinPath(s.cwd, step.path) }, got);
+      return complete(w, patch(s, { cwd: joinPath(s.cwd, step.path) }), got);
     case 'type':
       return r.code === 200 ? complete(w, s, got) : fail(w, s, `TYPE got ${got}`, r.code);
     case 'command': {
@@ -328,7 +332,7 @@ function replyTo(
     }
     case 'quit':
       if (s.ctrl !== null && s.ctrlOpen) sock.close(w, s.ctrl);
-      return complete(w, { ...s, ctrlOpen: false }, got);
+      return complete(w, patch(s, { ctrlOpen: false }), got);
     default:
       return to satisfies never;
   }
@@ -342,7 +346,7 @@ function begin(w: World, s: ClientState): ClientState {
   if (needsControl && !dataStep && !s.ctrlOpen) return fail(w, s, 'the control connection is closed');
   const ask = (line: string, to: 'user' | 'cwd' | 'type' | 'command' | 'quit'): ClientState => {
     command(w, s, line);
-    return { ...s, wait: { on: 'reply', to } };
+    return patch(s, { wait: { on: 'reply', to } });
   };
   if (isTransfer(step)) return beginTransfer(w, s, step);
   switch (step.do) {
@@ -361,9 +365,9 @@ function begin(w: World, s: ClientState): ClientState {
       return complete(w, s);
     case 'wait':
       w.after(step.for, WAKE, { client: s.spec.name, what: 'wait-done', index: s.index } satisfies Wake);
-      return { ...s, wait: { on: 'time' } };
+      return patch(s, { wait: { on: 'time' } });
     case 'wait-reply':
-      return { ...s, wait: { on: 'code', match: step.reply } };
+      return patch(s, { wait: { on: 'code', match: step.reply } });
     case 'open-data': {
       if (s.pasv === null) return fail(w, s, 'no 227 or 229 reply has given a data endpoint');
       try {
@@ -372,7 +376,7 @@ function begin(w: World, s: ClientState): ClientState {
           label: 'data',
           ...(step.localPort === null ? {} : { localPort: step.localPort }),
         });
-        return complete(w, { ...s, data: [...s.data, conn] }, conn);
+        return complete(w, patch(s, { data: [...s.data, conn] }), conn);
       } catch (e) {
         return fail(w, s, `cannot open the data connection: ${(e as Error).message}`);
       }
@@ -383,7 +387,7 @@ function begin(w: World, s: ClientState): ClientState {
       if (conn == null) return fail(w, s, `there is no ${step.what} connection`);
       if (step.do === 'close') sock.close(w, conn);
       else sock.abort(w, conn);
-      return complete(w, step.what === 'control' ? { ...s, ctrlOpen: false } : s);
+      return complete(w, step.what === 'control' ? patch(s, { ctrlOpen: false }) : s);
     }
     default:
       return step satisfies never;

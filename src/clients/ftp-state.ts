@@ -1,8 +1,8 @@
 /**
  * The state of one FTP client model, and the moves every part of the engine shares: finishing a step,
  * failing, giving the verdict. The state is one immutable value per client under the world key
- * `ftp-client:<name>`; an event replaces it (one shallow copy), never edits it. Nothing here scans other clients:
- * an event costs the same with one client or ten thousand.
+ * `ftp-client:<name>`; an event replaces it (shallow copies made by `patch`), never edits it. Nothing here
+ * scans other clients: an event costs the same with one client or ten thousand.
  */
 
 import * as sock from '../../sim/net/sockets.ts';
@@ -144,6 +144,68 @@ export function initialState(spec: ClientSpec): ClientState {
   };
 }
 
+// ---- copies ------------------------------------------------------------------------------------------------
+
+/**
+ * `{ ...s, ...change }`, with the copy written out field by field. Measured on bench/ftp.ts (3,000 sessions,
+ * CPU profile): object spread of these 19-field states cost about 1.4 us a copy (they come from many sites
+ * and shapes, and V8 clones them through its generic path), most of the client models' own time; a literal
+ * of one shape, then Object.assign of the few changed fields, costs about 60 ns. `satisfies` makes the
+ * compiler check that the literal names every field.
+ */
+export function patch(s: ClientState, change: Partial<ClientState>): ClientState {
+  return Object.assign(
+    {
+      spec: s.spec,
+      traits: s.traits,
+      index: s.index,
+      wait: s.wait,
+      ctrl: s.ctrl,
+      ctrlOpen: s.ctrlOpen,
+      gen: s.gen,
+      inbuf: s.inbuf,
+      queue: s.queue,
+      xfer: s.xfer,
+      data: s.data,
+      lingering: s.lingering,
+      pasv: s.pasv,
+      cwd: s.cwd,
+      results: s.results,
+      truncated: s.truncated,
+      verdict: s.verdict,
+      verdictDetail: s.verdictDetail,
+      verdictCode: s.verdictCode,
+    } satisfies ClientState,
+    change,
+  );
+}
+
+/** `{ ...x, ...change }` for a transfer, written out for the reason `patch` gives. */
+export function patchTransfer(x: TransferState, change: Partial<TransferState>): TransferState {
+  return Object.assign(
+    {
+      step: x.step,
+      phase: x.phase,
+      target: x.target,
+      listenPort: x.listenPort,
+      conn: x.conn,
+      connected: x.connected,
+      finSeen: x.finSeen,
+      eof: x.eof,
+      broken: x.broken,
+      prelim: x.prelim,
+      final: x.final,
+      received: x.received,
+      count: x.count,
+      uploaded: x.uploaded,
+      closed: x.closed,
+      reading: x.reading,
+      lastReadAt: x.lastReadAt,
+    } satisfies TransferState,
+    change,
+  );
+}
+
 export function load(world: World, name: string): ClientState {
   return world.get<ClientState>(clientKey(name))!;
 }
@@ -183,12 +245,12 @@ export function command(w: World, s: ClientState, line: string): void {
 /** The current step succeeded: the next one may begin (after the think time). */
 export function complete(w: World, s: ClientState, detail?: string): ClientState {
   recordStep(w, s, 'done', detail);
-  const next = { ...s, index: s.index + 1, xfer: null };
-  if (s.spec.think > 0 && next.index < s.spec.script.length) {
-    w.after(s.spec.think, WAKE, { client: s.spec.name, what: 'next', index: next.index });
-    return { ...next, wait: { on: 'time' } };
+  const index = s.index + 1;
+  if (s.spec.think > 0 && index < s.spec.script.length) {
+    w.after(s.spec.think, WAKE, { client: s.spec.name, what: 'next', index });
+    return patch(s, { index, xfer: null, wait: { on: 'time' } });
   }
-  return { ...next, wait: { on: 'idle' } };
+  return patch(s, { index, xfer: null, wait: { on: 'idle' } });
 }
 
 /**
@@ -201,7 +263,7 @@ export function fail(w: World, s: ClientState, detail: string, code?: number): C
   for (const c of conns) sock.close(w, c);
   if (s.xfer?.listenPort != null) sock.unlisten(w, s.spec.host, s.xfer.listenPort);
   if (s.ctrl !== null) sock.close(w, s.ctrl);
-  return verdict({ ...s, lingering: [], wait: { on: 'done' } }, w, 'failed', detail, code);
+  return verdict(patch(s, { lingering: [], wait: { on: 'done' } }), w, 'failed', detail, code);
 }
 
 export function verdict(s: ClientState, w: World, v: Verdict, detail: string, code?: number): ClientState {
@@ -213,7 +275,7 @@ export function verdict(s: ClientState, w: World, v: Verdict, detail: string, co
       ...(code === undefined ? {} : { code }),
     });
   }
-  return { ...s, verdict: v, verdictDetail: detail, verdictCode: code ?? null, wait: { on: 'done' } };
+  return patch(s, { verdict: v, verdictDetail: detail, verdictCode: code ?? null, wait: { on: 'done' } });
 }
 
 /** The script ran to its end. */
@@ -221,7 +283,7 @@ export function finish(w: World, s: ClientState): ClientState {
   // The program exits: data connections it kept open (keeps-old-data-open) close with it. Found by the
   // fuzzer's liveness invariant, which saw the last one open for ever.
   for (const c of s.lingering) sock.close(w, c);
-  const t = s.lingering.length === 0 ? s : { ...s, lingering: [] };
+  const t = s.lingering.length === 0 ? s : patch(s, { lingering: [] });
   return t.truncated
     ? verdict(t, w, 'truncated', 'the script ran to its end, but a download lost data')
     : verdict(t, w, 'completed', 'the script ran to its end');

@@ -25,6 +25,8 @@ import {
   fail,
   isUpload,
   joinPath,
+  patch,
+  patchTransfer,
   type TransferState,
   WAKE,
 } from './ftp-state.ts';
@@ -64,7 +66,7 @@ export function beginTransfer(w: World, s: ClientState, step: TransferStep): Cli
     case 'passive':
     case 'epsv':
       command(w, s, step.mode === 'passive' ? 'PASV' : 'EPSV');
-      return { ...s, xfer: x, wait: { on: 'transfer' } };
+      return patch(s, { xfer: x, wait: { on: 'transfer' } });
     case 'active':
     case 'eprt': {
       const port = step.localPort ?? pickPort(w, s, true)!;
@@ -77,7 +79,11 @@ export function beginTransfer(w: World, s: ClientState, step: TransferStep): Cli
         });
       } catch (e) {
         // A port another listener holds (two clients on one host given the same localPort): the step fails.
-        return fail(w, { ...s, xfer: x }, `cannot listen for the data connection: ${(e as Error).message}`);
+        return fail(
+          w,
+          patch(s, { xfer: x }),
+          `cannot listen for the data connection: ${(e as Error).message}`,
+        );
       }
       const addr = ctrlLocalAddr(w, s);
       command(
@@ -85,7 +91,10 @@ export function beginTransfer(w: World, s: ClientState, step: TransferStep): Cli
         s,
         step.mode === 'active' ? `PORT ${portArgument(addr, port)}` : `EPRT ${eprtArgument(addr, port)}`,
       );
-      return { ...s, xfer: { ...x, phase: 'port', listenPort: port }, wait: { on: 'transfer' } };
+      return patch(s, {
+        xfer: patchTransfer(x, { phase: 'port', listenPort: port }),
+        wait: { on: 'transfer' },
+      });
     }
     default:
       return step.mode satisfies never;
@@ -132,7 +141,7 @@ function endpointReply(w: World, s: ClientState, x: TransferState, r: Reply): Cl
 
 /** The data endpoint is agreed: connect (passive) and send the command, each after its delay. */
 function ready(w: World, s: ClientState, x: TransferState, target: Endpoint | null): ClientState {
-  let next: ClientState = { ...s, xfer: { ...x, phase: 'ready', target } };
+  let next = patch(s, { xfer: patchTransfer(x, { phase: 'ready', target }) });
   const wake = (what: 'connect' | 'command', delay: number) =>
     w.after(delay, WAKE, { client: s.spec.name, what, index: s.index });
   if (target !== null) {
@@ -158,7 +167,7 @@ export function connectData(w: World, s: ClientState): ClientState {
   } catch (e) {
     return fail(w, s, `cannot open the data connection: ${(e as Error).message}`);
   }
-  return { ...s, data: [...s.data, conn], xfer: { ...x, conn } };
+  return patch(s, { data: [...s.data, conn], xfer: patchTransfer(x, { conn }) });
 }
 
 export function sendCommand(w: World, s: ClientState): ClientState {
@@ -166,22 +175,21 @@ export function sendCommand(w: World, s: ClientState): ClientState {
   const verb = x.step.do.toUpperCase();
   const args = [x.step.options, x.step.path].filter((a) => a !== null).join(' ');
   command(w, s, args === '' ? verb : `${verb} ${args}`);
-  return { ...s, xfer: { ...x, phase: 'command' } };
+  return patch(s, { xfer: patchTransfer(x, { phase: 'command' }) });
 }
 
 function commandReply(w: World, s: ClientState, x: TransferState, r: Reply): Took {
   if (r.code === 125 || r.code === 150) {
     // expects-150 (needs150): a 125 is not the reply it waits for; it stays unread, and so does all after it.
     if (r.code === 125 && s.traits.needs150) return [s, false];
-    const y = { ...x, prelim: r.code };
-    return [afterData(w, { ...s, xfer: y }), true];
+    return [afterData(w, patch(s, { xfer: patchTransfer(x, { prelim: r.code }) })), true];
   }
   if (r.code < 200) return [s, true];
-  return [finalReply(w, s, { ...x, final: r }, r), true];
+  return [finalReply(w, s, patchTransfer(x, { final: r }), r), true];
 }
 
 function finalReply(w: World, s0: ClientState, x: TransferState, r: Reply): ClientState {
-  let s: ClientState = { ...s0, xfer: x };
+  let s = patch(s0, { xfer: x });
   const step = x.step;
   if (!codeMatches(step.expect, r.code)) {
     return fail(w, s, `${step.do.toUpperCase()} got ${r.code} ${r.text}`, r.code);
@@ -223,7 +231,7 @@ export function afterData(w: World, s: ClientState): ClientState {
     if (s.traits.uploadNeeds150 && x.prelim !== 150) return s;
     sock.send(w, x.conn, x.step.data!);
     sock.close(w, x.conn);
-    return { ...s, xfer: { ...x, uploaded: true } };
+    return patch(s, { xfer: patchTransfer(x, { uploaded: true }) });
   }
   if (!mayRead(s, x)) return s;
   return readSome(w, s);
@@ -240,10 +248,12 @@ function mayRead(s: ClientState, x: TransferState): boolean {
 export function gotBytes(s: ClientState, bytes: Uint8Array): ClientState {
   const x = s.xfer!;
   const keep = s.spec.record === 'bytes';
-  return {
-    ...s,
-    xfer: { ...x, count: x.count + bytes.length, received: keep ? append(x.received, bytes) : x.received },
-  };
+  return patch(s, {
+    xfer: patchTransfer(x, {
+      count: x.count + bytes.length,
+      received: keep ? append(x.received, bytes) : x.received,
+    }),
+  });
 }
 
 /** Paced or gated reading of a data connection opened without autoRead. */
@@ -257,13 +267,13 @@ export function readSome(w: World, s0: ClientState): ClientState {
     if (x.reading) return s;
     if (x.lastReadAt !== null && w.now < x.lastReadAt + reader.every) {
       w.schedule(x.lastReadAt + reader.every, WAKE, { client: s.spec.name, what: 'read', index: s.index });
-      return { ...s, xfer: { ...x, reading: true } };
+      return patch(s, { xfer: patchTransfer(x, { reading: true }) });
     }
     s = drain(w, s, reader.bytes);
-    s = { ...s, xfer: { ...s.xfer!, lastReadAt: w.now } };
+    s = patch(s, { xfer: patchTransfer(s.xfer!, { lastReadAt: w.now }) });
     if (unread(w, s.xfer!) > 0) {
       w.after(reader.every, WAKE, { client: s.spec.name, what: 'read', index: s.index });
-      return { ...s, xfer: { ...s.xfer!, reading: true } };
+      return patch(s, { xfer: patchTransfer(s.xfer!, { reading: true }) });
     }
   }
   return s.xfer!.eof ? onEof(w, s) : s;
@@ -275,20 +285,22 @@ function drain(w: World, s0: ClientState, max: number): ClientState {
   const live = x.conn !== null && sock.findConn(w, x.conn) !== undefined;
   const s = live ? gotBytes(s0, sock.read(w, x.conn!, max)) : s0;
   const y = s.xfer!;
-  return y.finSeen && unread(w, y) === 0 ? { ...s, xfer: { ...y, eof: true } } : s;
+  return y.finSeen && unread(w, y) === 0 ? patch(s, { xfer: patchTransfer(y, { eof: true }) }) : s;
 }
 
 /** A read tick of the paced reader. */
 export function readTick(w: World, s: ClientState): ClientState {
   const x = s.xfer!;
-  return readSome(w, { ...s, xfer: { ...x, reading: false } });
+  return readSome(w, patch(s, { xfer: patchTransfer(x, { reading: false }) }));
 }
 
 /** The server's FIN arrived on the data connection. */
 export function dataFin(w: World, s: ClientState): ClientState {
-  const x = { ...s.xfer!, finSeen: true };
-  if (autoRead(s, x.step)) return onEof(w, { ...s, xfer: { ...x, eof: true } });
-  return mayRead(s, x) ? readSome(w, { ...s, xfer: x }) : { ...s, xfer: x };
+  const x = s.xfer!;
+  if (autoRead(s, x.step))
+    return onEof(w, patch(s, { xfer: patchTransfer(x, { finSeen: true, eof: true }) }));
+  const t = patch(s, { xfer: patchTransfer(x, { finSeen: true }) });
+  return mayRead(t, t.xfer!) ? readSome(w, t) : t;
 }
 
 /** Every byte up to the server's FIN has been read. */
@@ -307,10 +319,10 @@ function endDownload(w: World, s: ClientState): ClientState {
 function closeOrKeep(w: World, s: ClientState): ClientState {
   const x = s.xfer!;
   if (x.conn === null || x.closed) return s;
-  const y = { ...x, closed: true };
-  if (s.traits.keepsOldDataOpen) return { ...s, xfer: y, lingering: [...s.lingering, x.conn] };
+  const y = patchTransfer(x, { closed: true });
+  if (s.traits.keepsOldDataOpen) return patch(s, { xfer: y, lingering: [...s.lingering, x.conn] });
   sock.close(w, x.conn);
-  return { ...s, xfer: y };
+  return patch(s, { xfer: y });
 }
 
 function closeData(w: World, s: ClientState): void {
@@ -340,7 +352,7 @@ function done(w: World, s: ClientState, truncated: boolean, detail: string): Cli
     final: x.final?.code ?? null,
     truncated,
   };
-  const next = { ...s, lingering, results: [...s.results, result], truncated: s.truncated || truncated };
+  const next = patch(s, { lingering, results: [...s.results, result], truncated: s.truncated || truncated });
   return complete(w, next, truncated ? `truncated: ${detail}` : detail);
 }
 
