@@ -69,4 +69,17 @@ describe('EventQueue', () => {
     expect(drain(copy).map((e) => e.at)).toEqual([1, 3, 5, 9]);
     expect(drain(q).map((e) => e.at)).toEqual([3, 5, 9]);
   });
+
+  it('takes events in any order, and grows past its first capacity', () => {
+    const events = Array.from({ length: 1000 }, (_, i) => ev((i * 7919) % 101, i));
+    const q = new EventQueue(events.slice().reverse());
+    for (let i = 0; i < 500; i++) q.push(ev((i * 31) % 57, 1000 + i));
+    const out = drain(q);
+    expect(out).toHaveLength(1500);
+    for (let i = 1; i < out.length; i++) {
+      const a = out[i - 1]!;
+      const b = out[i]!;
+      expect(a.at < b.at || (a.at === b.at && a.seq < b.seq)).toBe(true);
+    }
+  });
 });
