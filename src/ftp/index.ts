@@ -4,7 +4,17 @@ export * from './config.ts';
 export * from './control.ts';
 export * from './io.ts';
 export * from './replies.ts';
-export { createServer, handle, handleTimeout, nextDeadline, type Step } from './server.ts';
+export {
+  createServer,
+  type FtpSite,
+  handle,
+  handleSession,
+  handleSessionTimeout,
+  handleTimeout,
+  nextDeadline,
+  type SessionStep,
+  type Step,
+} from './server.ts';
 export type {
   Busy,
   DataChannel,

@@ -5,10 +5,10 @@
  * Owns: how outputs are made (reply bytes, W3C entries with the session's fields filled in, the 550 forms).
  * Leaves out: when they are made (session-*.ts).
  *
- * A transition edits a writable copy of the server (server.ts `transition`), typed as an immer Draft. Values
- * that leave the transition (outputs) must never be objects of that copy, which the transition may still
- * edit: endpoints are copied with `endpoint()`, and everything else put into an output is a string, a number
- * or a Uint8Array.
+ * A transition edits writable copies of the sessions it touches (server.ts `transition`), typed as immer
+ * Drafts, and keeps the site's counters here in the context. Values that leave the transition (outputs) must
+ * never be objects of those copies, which the transition may still edit: endpoints are copied with
+ * `endpoint()`, and everything else put into an output is a string, a number or a Uint8Array.
  */
 
 import { type Draft, isDraft, original } from 'immer';
@@ -20,7 +20,7 @@ import type { Fs } from './fs.ts';
 import type { FtpOutput, TraceNote } from './io.ts';
 import type { PortTable } from './ports.ts';
 import { formatReply, type Reply, type ReplyArgs, type ReplyName, replyOf } from './replies.ts';
-import { type CommandRef, type DataChannel, type FtpServer, logUser, type Session } from './session-state.ts';
+import { type CommandRef, type DataChannel, logUser, type Session } from './session-state.ts';
 import type { LogEntry } from './w3c.ts';
 import { SUBSTATUS, WIN32 } from './win32.ts';
 
@@ -31,6 +31,9 @@ export interface Ctx {
   fs: Fs;
   /** The passive port table, kept the same way (ports.ts). */
   ports: PortTable;
+  /** FtpServer.opened and FtpServer.nextPassivePort, kept the same way. */
+  opened: number;
+  nextPassivePort: number;
   /** A data channel or a closing connection changed: the session's passive ports are checked at the end. */
   portsDirty: boolean;
   /**
@@ -39,7 +42,11 @@ export interface Ctx {
    */
   ended: Set<string> | null;
   readonly out: FtpOutput[];
-  readonly server: Draft<FtpServer>;
+  /**
+   * The writable copies of the sessions the transition touches, by name: a session opened is added, one that
+   * ends is deleted. A Map rather than the server's record: see server.ts `transition`.
+   */
+  readonly sessions: Map<string, S>;
 }
 
 export type S = Draft<Session>;

@@ -60,13 +60,14 @@ function allocatePassivePort(ctx: Ctx, s: S): number | null {
   releasePorts(ctx, s); // a listener given up just now frees its port for this one
   const { passivePortLow: low, passivePortHigh: high } = ctx.config;
   const size = high - low + 1;
-  const start = ctx.server.nextPassivePort;
+  const start = ctx.nextPassivePort;
   for (let k = 0; k < size; k++) {
     const port = low + ((start - low + k) % size);
     if (portOwner(ctx.ports, port) === undefined) {
-      ctx.server.nextPassivePort = port === high ? low : port + 1;
+      ctx.nextPassivePort = port === high ? low : port + 1;
       ctx.ports = withPort(ctx.ports, port, s.id);
-      s.ports.push(port);
+      // Replaced, not pushed: a transition's session copy shares its arrays with the base (server.ts).
+      s.ports = [...s.ports, port];
       return port;
     }
   }
@@ -150,7 +151,7 @@ export function closeEstablished(
   if (d?.state !== 'ESTABLISHED') throw new Error('closeEstablished: no established data connection');
   ctx.out.push({ kind: 'data-close', session: s.id, data: d.id });
   log(ctx, s, { method: 'DataChannelClosed', serverPort: d.port, ...status });
-  s.closing.push({ id: d.id, port: d.port, since: ctx.now });
+  s.closing = [...s.closing, { id: d.id, port: d.port, since: ctx.now }];
   setData(ctx, s, null, d.id);
   return d.id;
 }

@@ -36,7 +36,7 @@ export function endSession(ctx: Ctx, s: S, status: EndStatus): void {
   log(ctx, s, { method: 'ControlChannelClosed', win32: status.win32, substatus: status.substatus });
   // Connections still closing are the transport's business now; their ports go back to the pool.
   releasePorts(ctx, s, true);
-  delete ctx.server.sessions[s.id];
+  ctx.sessions.delete(s.id);
   ctx.ended ??= new Set();
   ctx.ended.add(s.id);
 }

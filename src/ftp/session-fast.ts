@@ -18,6 +18,7 @@
  */
 
 import type { Time } from '../../sim/time.ts';
+import type { FtpConfig } from './config.ts';
 import type { FtpInput, FtpOutput } from './io.ts';
 import { appendChunk, type FtpServer, type Session, type Transfer } from './session-state.ts';
 
@@ -26,26 +27,46 @@ export interface FastStep {
   readonly outputs: readonly FtpOutput[];
 }
 
+/** The step of one session (server.ts `handleSession`): the site is never changed by these inputs. */
+export interface FastSessionStep {
+  readonly session: Session;
+  readonly outputs: readonly FtpOutput[];
+}
+
 /** The Step of `input` when it is a mid-download data-drained or a mid-upload data-bytes, else null. */
 export function fastStep(server: FtpServer, input: FtpInput, now: Time): FastStep | null {
   if (input.kind !== 'data-drained' && input.kind !== 'data-bytes') return null;
   const s = Object.hasOwn(server.sessions, input.session) ? server.sessions[input.session] : undefined;
   if (s === undefined) return null;
+  const r = fastSessionStep(server.config, s, input, now);
+  if (r === null) return null;
+  const sessions = Object.freeze({ ...server.sessions, [s.id]: r.session });
+  return { server: Object.freeze({ ...server, sessions }), outputs: r.outputs };
+}
+
+/** `fastStep` of the session `s` that `input` names: the session after it, or null for the general path. */
+export function fastSessionStep(
+  config: FtpConfig,
+  s: Session,
+  input: FtpInput,
+  now: Time,
+): FastSessionStep | null {
+  if (input.kind !== 'data-drained' && input.kind !== 'data-bytes') return null;
   const t = s.busy;
   const d = s.data;
   if (t?.kind !== 'transfer' || d?.state !== 'ESTABLISHED' || d.id !== input.data) return null;
-  if (input.kind === 'data-drained') return drained(server, s, t, now);
-  return bytes(server, s, t, input.bytes, now);
+  if (input.kind === 'data-drained') return drained(config, s, t, now);
+  return bytes(s, t, input.bytes, now);
 }
 
 /**
  * onDrained then sendMore (session-stream.ts), when the chunk sent is not the last: awaitingDrain stays true,
  * the transfer stays busy, so no queued command runs and no port changes.
  */
-function drained(server: FtpServer, s: Session, t: Transfer, now: Time): FastStep | null {
+function drained(config: FtpConfig, s: Session, t: Transfer, now: Time): FastSessionStep | null {
   if (t.phase !== 'SENDING' || !t.awaitingDrain || t.payload === null) return null;
   const left = t.payload.length - t.sent;
-  const n = Math.min(left, server.config.sendChunkBytes);
+  const n = Math.min(left, config.sendChunkBytes);
   if (left <= 0 || t.sent + n >= t.payload.length) return null; // the last chunk: FIN and 226 follow
   const data = s.data as Extract<Session['data'], { state: 'ESTABLISHED' }>;
   const out: FtpOutput = {
@@ -63,11 +84,11 @@ function drained(server: FtpServer, s: Session, t: Transfer, now: Time): FastSte
     firstByteAt: t.firstByteAt ?? now,
     lastActivityAt: now,
   });
-  return { server: withSession(server, s, busy), outputs: [out] };
+  return { session: Object.freeze({ ...s, busy }), outputs: [out] };
 }
 
 /** onBytes (session-stream.ts) during an upload's RECEIVING phase; the early-bytes case takes the general path. */
-function bytes(server: FtpServer, s: Session, t: Transfer, chunk: Uint8Array, now: Time): FastStep | null {
+function bytes(s: Session, t: Transfer, chunk: Uint8Array, now: Time): FastSessionStep | null {
   if (t.phase !== 'RECEIVING') return null;
   const busy: Transfer = Object.freeze({
     ...t,
@@ -76,11 +97,5 @@ function bytes(server: FtpServer, s: Session, t: Transfer, chunk: Uint8Array, no
     firstByteAt: t.firstByteAt ?? now,
     lastActivityAt: now,
   });
-  return { server: withSession(server, s, busy), outputs: [] };
-}
-
-function withSession(server: FtpServer, s: Session, busy: Transfer): FtpServer {
-  const session: Session = Object.freeze({ ...s, busy });
-  const sessions = Object.freeze({ ...server.sessions, [s.id]: session });
-  return Object.freeze({ ...server, sessions });
+  return { session: Object.freeze({ ...s, busy }), outputs: [] };
 }
