@@ -21,11 +21,13 @@ export interface Parsed {
   readonly junk: readonly string[];
 }
 
-const HEAD = /^(\d{3})([ -])(.*)$/s;
+const PASV = /(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})/;
 const UTF8 = new TextDecoder('utf-8');
 
 /** Latin-1 text of some bytes: each byte one character, so no byte is ever lost or merged. */
 export function latin1(bytes: Uint8Array): string {
+  // One call for a control line or a few; chunks beyond, as an apply takes a bounded number of arguments.
+  if (bytes.length <= 8192) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let s = '';
   for (let i = 0; i < bytes.length; i += 8192) {
     s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
@@ -49,27 +51,29 @@ export function parseReplies(input: string): Parsed {
     const start = pos;
     const first = nextLine(input, pos);
     if (first === null) return { replies, rest: input.slice(start), junk };
-    const m = HEAD.exec(first.line);
-    if (m === null) {
-      junk.push(first.line);
+    const line = first.line;
+    const sep = replyHead(line);
+    if (sep === null) {
+      junk.push(line);
       pos = first.next;
       continue;
     }
-    const code = Number(m[1]);
-    if (m[2] === ' ') {
-      replies.push({ code, text: utf8(m[3]!) });
+    const code = Number(line.slice(0, 3));
+    if (sep === ' ') {
+      replies.push({ code, text: utf8(line.slice(4)) });
       pos = first.next;
       continue;
     }
     // RFC 959 §4.2: a multi-line reply ends at the first line that begins with the same code and a space.
-    const lines = [m[3]!];
+    const last = `${line.slice(0, 3)} `;
+    const lines = [line.slice(4)];
     let at = first.next;
     let done = false;
     for (;;) {
       const l = nextLine(input, at);
       if (l === null) break;
       at = l.next;
-      if (l.line.startsWith(`${m[1]} `)) {
+      if (l.line.startsWith(last)) {
         lines.push(l.line.slice(4));
         done = true;
         break;
@@ -82,6 +86,21 @@ export function parseReplies(input: string): Parsed {
   }
 }
 
+/**
+ * The separator of a reply's first line, `ddd ` or `ddd-` (three ASCII digits), else null: the test that
+ * /^(\d{3})([ -])/ makes, by character codes, as it runs on every line a client reads.
+ */
+function replyHead(line: string): ' ' | '-' | null {
+  if (line.length < 4 || !isDigit(line.charCodeAt(0)) || !isDigit(line.charCodeAt(1))) return null;
+  if (!isDigit(line.charCodeAt(2))) return null;
+  const sep = line[3];
+  return sep === ' ' || sep === '-' ? sep : null;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 function nextLine(input: string, pos: number): { line: string; next: number } | null {
   const lf = input.indexOf('\n', pos);
   if (lf < 0) return null;
@@ -91,11 +110,16 @@ function nextLine(input: string, pos: number): { line: string; next: number } | 
 
 /** The endpoint of a 227 reply: `Entering Passive Mode (h1,h2,h3,h4,p1,p2).` (RFC 959 §4.1.2). */
 export function parsePasv(text: string): { addr: string; port: number } | null {
-  const m = /(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})/.exec(text);
+  const m = PASV.exec(text);
   if (m === null) return null;
-  const n = m.slice(1).map(Number);
-  if (n.some((x) => x > 255)) return null;
-  return { addr: n.slice(0, 4).join('.'), port: n[4]! * 256 + n[5]! };
+  const h1 = Number(m[1]);
+  const h2 = Number(m[2]);
+  const h3 = Number(m[3]);
+  const h4 = Number(m[4]);
+  const p1 = Number(m[5]);
+  const p2 = Number(m[6]);
+  if (h1 > 255 || h2 > 255 || h3 > 255 || h4 > 255 || p1 > 255 || p2 > 255) return null;
+  return { addr: `${h1}.${h2}.${h3}.${h4}`, port: p1 * 256 + p2 };
 }
 
 /** The port of a 229 reply: `Entering Extended Passive Mode (|||6446|)` (RFC 2428 §3). */

@@ -59,6 +59,23 @@ describe('parseReplies: RFC 959 §4.2 replies off the control connection', () =>
     expect(r.junk).toEqual(['hello there']);
   });
 
+  it.each([
+    ['a code of two digits', '22 short\r\n'],
+    ['a code of four digits', '2200 long\r\n'],
+    ['a code and nothing after it', '220\r\n'],
+    ['a letter in the code', '2x0 OK\r\n'],
+    ['another separator', '220_OK\r\n'],
+    ['non-ASCII digits', '\u0662\u0662\u0660 OK\r\n'],
+  ])('no reply head: %s', (_what, input) => {
+    const r = parseReplies(input);
+    expect(r.replies).toEqual([]);
+    expect(r.junk).toEqual([input.slice(0, -2)]);
+  });
+
+  it('a code and a space with no text is a reply with empty text', () => {
+    expect(parseReplies('220 \r\n').replies).toEqual([{ code: 220, text: '' }]);
+  });
+
   it('feeding the bytes one at a time gives the same replies', () => {
     const input = '150 Opening\r\n211-x\r\n y\r\n211 z\r\n226 Done\r\n';
     const all: unknown[] = [];
@@ -78,6 +95,8 @@ describe('data endpoints', () => {
     ['Entering Passive Mode (192,168,1,20,255,190).', { addr: '192.168.1.20', port: 65470 }],
     ['Entering Passive Mode (10,0,0,2,0,21)', { addr: '10.0.0.2', port: 21 }],
     ['=10,0,0,2,4,1', { addr: '10.0.0.2', port: 1025 }],
+    ['leading zeros (010,000,000,002,004,001)', { addr: '10.0.0.2', port: 1025 }],
+    ['the first six numbers count: 1,2,3,4,5,6,7', { addr: '1.2.3.4', port: 1286 }],
     ['Entering Passive Mode (10,0,0,256,4,1)', null],
     ['Entering Passive Mode', null],
   ])('227 %s', (text, ep) => {
