@@ -96,18 +96,21 @@ function onSocket(w: World, { app, ev }: AppCall): void {
   // and they are the events the socket layer may deliver inside one of our own calls (an abort; a read):
   // ignoring them keeps every handler run whole, never nested in another.
   if (ev.kind === 'closed' || ev.kind === 'drained') return;
-  let s = load(w, app);
-  if (s.verdict !== null) {
+  const key = clientKey(app);
+  const s0 = w.get<ClientState>(key)!;
+  if (s0.verdict !== null) {
     // The client has given up or finished; it only closes what the server closes.
     if (ev.kind === 'peer-closed') sock.close(w, ev.conn);
     return;
   }
-  s = ev.conn === s.ctrl ? controlEvent(w, s, ev) : dataEvent(w, s, ev);
-  save(w, run(w, s));
+  const s = run(w, ev.conn === s0.ctrl ? controlEvent(w, s0, ev) : dataEvent(w, s0, ev));
+  if (s !== s0) w.set(key, s);
 }
 
 function onWake(w: World, wake: Wake): void {
-  let s = load(w, wake.client);
+  const key = clientKey(wake.client);
+  const s0 = w.get<ClientState>(key)!;
+  let s = s0;
   if (s.verdict !== null) return;
   const x = s.xfer;
   const here = s.index === wake.index;
@@ -139,7 +142,8 @@ function onWake(w: World, wake: Wake): void {
     default:
       wake.what satisfies never;
   }
-  save(w, run(w, s));
+  s = run(w, s);
+  if (s !== s0) w.set(key, s);
 }
 
 function controlEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
@@ -159,7 +163,7 @@ function controlEvent(w: World, s: ClientState, ev: SocketEvent): ClientState {
       }
       return patch(s, {
         inbuf: parsed.rest,
-        queue: [...s.queue, ...parsed.replies],
+        queue: s.queue.length === 0 ? parsed.replies : s.queue.concat(parsed.replies),
         pasv: passiveEndpoint(s, parsed.replies),
       });
     }
@@ -272,33 +276,33 @@ function run(w: World, s0: ClientState): ClientState {
 function pump(w: World, s0: ClientState): ClientState {
   let s = s0;
   while (s.queue.length > 0 && s.verdict === null) {
-    const [head, ...rest] = s.queue as [Reply, ...Reply[]];
-    const [t, took] = offer(w, patch(s, { queue: rest }), head);
-    if (!took) return s;
+    const t = offer(w, patch(s, { queue: s.queue.slice(1) }), s.queue[0]!);
+    if (t === null) return s;
     s = t;
   }
   return s;
 }
 
-function offer(w: World, s: ClientState, r: Reply): readonly [ClientState, boolean] {
+/** The state after the current step has read this reply; null leaves the reply unread at the head. */
+function offer(w: World, s: ClientState, r: Reply): ClientState | null {
   const wait = s.wait;
   switch (wait.on) {
     case 'banner':
-      if (r.code < 200) return [s, true];
+      if (r.code < 200) return s;
       return r.code === 220
-        ? [patch(s, { wait: { on: 'idle' } }), true]
-        : [fail(w, s, `greeting ${r.code} ${r.text}`, r.code), true];
+        ? patch(s, { wait: { on: 'idle' } })
+        : fail(w, s, `greeting ${r.code} ${r.text}`, r.code);
     case 'reply':
-      return [r.code < 200 ? s : replyTo(w, s, wait.to, r), true];
+      return r.code < 200 ? s : replyTo(w, s, wait.to, r);
     case 'code':
-      return [codeMatches(wait.match, r.code) ? complete(w, s, `got ${r.code}`) : s, true];
+      return codeMatches(wait.match, r.code) ? complete(w, s, `got ${r.code}`) : s;
     case 'transfer':
       return transferReply(w, s, r);
     case 'idle':
     case 'connect':
     case 'time':
     case 'done':
-      return [s, false];
+      return null;
     default:
       return wait satisfies never;
   }
@@ -344,22 +348,18 @@ function begin(w: World, s: ClientState): ClientState {
   const needsControl = step.do !== 'wait' && step.do !== 'wait-reply' && step.do !== 'open-data';
   const dataStep = (step.do === 'close' || step.do === 'abort') && step.what === 'data';
   if (needsControl && !dataStep && !s.ctrlOpen) return fail(w, s, 'the control connection is closed');
-  const ask = (line: string, to: 'user' | 'cwd' | 'type' | 'command' | 'quit'): ClientState => {
-    command(w, s, line);
-    return patch(s, { wait: { on: 'reply', to } });
-  };
   if (isTransfer(step)) return beginTransfer(w, s, step);
   switch (step.do) {
     case 'login':
-      return ask(`USER ${step.user}`, 'user');
+      return ask(w, s, `USER ${step.user}`, 'user');
     case 'cwd':
-      return ask(`CWD ${step.path}`, 'cwd');
+      return ask(w, s, `CWD ${step.path}`, 'cwd');
     case 'type':
-      return ask(`TYPE ${step.type}`, 'type');
+      return ask(w, s, `TYPE ${step.type}`, 'type');
     case 'command':
-      return ask(step.line, 'command');
+      return ask(w, s, step.line, 'command');
     case 'quit':
-      return ask('QUIT', 'quit');
+      return ask(w, s, 'QUIT', 'quit');
     case 'send':
       sock.send(w, s.ctrl!, step.bytes);
       return complete(w, s);
@@ -392,6 +392,17 @@ function begin(w: World, s: ClientState): ClientState {
     default:
       return step satisfies never;
   }
+}
+
+/** Sends a command line; its reply is for `to`. */
+function ask(
+  w: World,
+  s: ClientState,
+  line: string,
+  to: 'user' | 'cwd' | 'type' | 'command' | 'quit',
+): ClientState {
+  command(w, s, line);
+  return patch(s, { wait: { on: 'reply', to } });
 }
 
 function armTimeout(w: World, s: ClientState): ClientState {

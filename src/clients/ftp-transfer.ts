@@ -33,8 +33,6 @@ import {
 import { eprtArgument, parseEpsv, parsePasv, portArgument, type Reply } from './replies.ts';
 import { codeMatches, type TransferStep } from './script.ts';
 
-type Took = readonly [ClientState, boolean];
-
 /** Active-mode listeners and data connections of a client that does not choose: from here upwards. */
 const ACTIVE_PORT_BASE = 40000;
 const ACTIVE_PORT_SPAN = 9152; // 40000-49151, below the ephemeral range the socket layer uses for connects
@@ -101,21 +99,21 @@ export function beginTransfer(w: World, s: ClientState, step: TransferStep): Cli
   }
 }
 
-/** A reply offered to the transfer in progress; false leaves it unread at the head of the queue. */
-export function transferReply(w: World, s: ClientState, r: Reply): Took {
+/** A reply offered to the transfer in progress; null leaves it unread at the head of the queue. */
+export function transferReply(w: World, s: ClientState, r: Reply): ClientState | null {
   const x = s.xfer!;
   switch (x.phase) {
     case 'pasv':
-      if (r.code < 200) return [s, true];
-      return [endpointReply(w, s, x, r), true];
+      if (r.code < 200) return s;
+      return endpointReply(w, s, x, r);
     case 'port':
-      if (r.code < 200) return [s, true];
-      if (r.code !== 200) return [fail(w, s, `${modeVerb(x.step)} got ${r.code} ${r.text}`, r.code), true];
-      return [ready(w, s, x, null), true];
+      if (r.code < 200) return s;
+      if (r.code !== 200) return fail(w, s, `${modeVerb(x.step)} got ${r.code} ${r.text}`, r.code);
+      return ready(w, s, x, null);
     case 'ready':
       // Nothing was asked yet: a reply now belongs to nobody, and a sequential client would read it as the
       // answer to its next command. Leave it for that.
-      return [s, false];
+      return null;
     case 'command':
       return commandReply(w, s, x, r);
     default:
@@ -142,14 +140,12 @@ function endpointReply(w: World, s: ClientState, x: TransferState, r: Reply): Cl
 /** The data endpoint is agreed: connect (passive) and send the command, each after its delay. */
 function ready(w: World, s: ClientState, x: TransferState, target: Endpoint | null): ClientState {
   let next = patch(s, { xfer: patchTransfer(x, { phase: 'ready', target }) });
-  const wake = (what: 'connect' | 'command', delay: number) =>
-    w.after(delay, WAKE, { client: s.spec.name, what, index: s.index });
   if (target !== null) {
     if (x.step.connectDelay === 0) next = connectData(w, next);
-    else wake('connect', x.step.connectDelay);
+    else w.after(x.step.connectDelay, WAKE, { client: s.spec.name, what: 'connect', index: s.index });
   }
   if (x.step.commandDelay === 0) return sendCommand(w, next);
-  wake('command', x.step.commandDelay);
+  w.after(x.step.commandDelay, WAKE, { client: s.spec.name, what: 'command', index: s.index });
   return next;
 }
 
@@ -172,20 +168,22 @@ export function connectData(w: World, s: ClientState): ClientState {
 
 export function sendCommand(w: World, s: ClientState): ClientState {
   const x = s.xfer!;
+  const { options, path } = x.step;
+  // The options, then the path, each when given, joined by a space.
+  const args = options === null ? path : path === null ? options : `${options} ${path}`;
   const verb = x.step.do.toUpperCase();
-  const args = [x.step.options, x.step.path].filter((a) => a !== null).join(' ');
-  command(w, s, args === '' ? verb : `${verb} ${args}`);
+  command(w, s, args === null || args === '' ? verb : `${verb} ${args}`);
   return patch(s, { xfer: patchTransfer(x, { phase: 'command' }) });
 }
 
-function commandReply(w: World, s: ClientState, x: TransferState, r: Reply): Took {
+function commandReply(w: World, s: ClientState, x: TransferState, r: Reply): ClientState | null {
   if (r.code === 125 || r.code === 150) {
     // expects-150 (needs150): a 125 is not the reply it waits for; it stays unread, and so does all after it.
-    if (r.code === 125 && s.traits.needs150) return [s, false];
-    return [afterData(w, patch(s, { xfer: patchTransfer(x, { prelim: r.code }) })), true];
+    if (r.code === 125 && s.traits.needs150) return null;
+    return afterData(w, patch(s, { xfer: patchTransfer(x, { prelim: r.code }) }));
   }
-  if (r.code < 200) return [s, true];
-  return [finalReply(w, s, patchTransfer(x, { final: r }), r), true];
+  if (r.code < 200) return s;
+  return finalReply(w, s, patchTransfer(x, { final: r }), r);
 }
 
 function finalReply(w: World, s0: ClientState, x: TransferState, r: Reply): ClientState {
