@@ -20,10 +20,10 @@ import type { AppCall, SocketEvent } from '../../sim/net/sockets.ts';
 import * as net from '../../sim/net/sockets.ts';
 import type { Time } from '../../sim/time.ts';
 import type { World } from '../../sim/world.ts';
-import { type FtpConfigInput, makeConfig } from '../ftp/config.ts';
+import { type FtpConfig, type FtpConfigInput, makeConfig } from '../ftp/config.ts';
 import { type Fs, fsFromEntries, type Lock } from '../ftp/fs.ts';
 import type { FtpInput, FtpOutput } from '../ftp/io.ts';
-import { createServer, handle, handleTimeout } from '../ftp/server.ts';
+import { createServer, handleSession, handleSessionTimeout } from '../ftp/server.ts';
 import type { FtpServer, Session } from '../ftp/session-state.ts';
 import { nextSessionDeadline } from '../ftp/session-timers.ts';
 import { w3cHeader, w3cLine } from '../ftp/w3c.ts';
@@ -64,7 +64,7 @@ export function installFtpServer(world: World, spec: FtpServerSpec): void {
   const config = makeConfig(spec.config ?? {});
   const fs = fsFromEntries(spec.files ?? {}, world.now);
   const { sessions: _none, ...site } = createServer(config, fs);
-  world.set(`ftp:${spec.host}`, site satisfies Site);
+  world.set(siteKeyOf(spec.host), site satisfies Site);
   if (!world.hasHandler(`app:${APP}`)) {
     world.on(`app:${APP}`, (w, call: AppCall) => onSocketEvent(w, call.app, call.ev));
     world.on(TIMER, (w, { host, session }: { host: string; session: string }) => onTimer(w, host, session));
@@ -94,7 +94,7 @@ export function ftpLogLines(world: World, host: string): string[] {
 }
 
 function site(world: World, host: string): Site {
-  const s = world.get<Site>(`ftp:${host}`);
+  const s = world.get<Site>(siteKeyOf(host));
   if (s === undefined) throw new UsageError(`no FTP server on host '${host}'`);
   return s;
 }
@@ -107,7 +107,7 @@ function onSocketEvent(world: World, host: string, ev: SocketEvent): void {
     if (listening === undefined) {
       // A new control connection: its name is the session's name.
       const c = net.getConn(world, ev.conn);
-      world.set(`ftpc:${ev.conn}`, { host, session: ev.conn, data: null } satisfies ConnRole);
+      world.set(roleKey(ev.conn), { host, session: ev.conn, data: null } satisfies ConnRole);
       feed(world, host, ev.conn, {
         kind: 'control-opened',
         session: ev.conn,
@@ -117,7 +117,7 @@ function onSocketEvent(world: World, host: string, ev: SocketEvent): void {
       return;
     }
     const role = { ...listening };
-    world.set(`ftpc:${ev.conn}`, role);
+    world.set(roleKey(ev.conn), role);
     world.set(`ftpd:${host}|${role.session}|${role.data}`, ev.conn);
     feed(world, host, role.session, {
       kind: 'data-accepted',
@@ -127,12 +127,13 @@ function onSocketEvent(world: World, host: string, ev: SocketEvent): void {
     });
     return;
   }
-  const role = world.get<ConnRole>(`ftpc:${ev.conn}`);
+  const key = roleKey(ev.conn);
+  const role = world.get<ConnRole>(key);
   if (role === undefined) return; // a socket the server has already let go of
   const { session, data } = role;
   const input = data === null ? controlInput(ev, session) : dataInput(ev, session, data);
   if (ev.kind === 'closed' || ev.kind === 'reset' || ev.kind === 'refused' || ev.kind === 'timed-out') {
-    world.delete(`ftpc:${ev.conn}`);
+    world.delete(key);
     if (data !== null) world.delete(`ftpd:${host}|${session}|${data}`);
   }
   if (input !== null) feed(world, host, session, input);
@@ -178,84 +179,130 @@ function dataInput(ev: SocketEvent, session: string, data: number): FtpInput | n
 // ---- the model ------------------------------------------------------------------------------------------------
 
 /**
+ * Bumped each time the adapter starts on an event. A socket call made while carrying out outputs can deliver
+ * an event to this same adapter at once (closing a connection that is already gone reports `closed`), and
+ * that nested feed stores new values; a feed that finds the count unchanged after its socket calls knows the
+ * site and the session it holds are still what is stored, and need not look them up again. Measured
+ * (1,000-session benchmark): 0.59 lookups of `ftp:` and `ftps:` keys per event before, 0.19 after.
+ */
+let entries = 0;
+
+/**
  * Feeds one input to the model (and the inputs its outputs cause at once), with only the session it is for.
  * `session` null: a site-wide input (a lock).
  */
 function feed(world: World, host: string, session: string | null, first: FtpInput): void {
+  let entry = ++entries;
+  const siteKey = siteKeyOf(host);
+  const key = session === null ? null : slotKey(host, session);
+  let held = site(world, host);
+  let slot = key === null ? undefined : world.get<SessionSlot>(key);
   const queue: FtpInput[] = [first];
   for (let input = queue.shift(); input !== undefined; input = queue.shift()) {
-    const sid = session ?? ('session' in input ? input.session : null);
     // A late event for a session that is over finds no slot: the model notes it as ignored.
-    const r = handle(compose(world, host, sid), input, world.now);
-    decompose(world, host, sid, r.server);
+    const r = handleSession(held, slot?.session ?? null, input, world.now);
+    if (r.site !== held) {
+      held = r.site;
+      world.set(siteKey, held);
+    }
+    if (key !== null) slot = store(world, key, slot, r.session);
     carryOut(world, host, r.outputs, queue);
+    if (entries !== entry) {
+      // Another event reached the adapter from a socket call: what it stored is current.
+      entry = entries;
+      held = site(world, host);
+      slot = key === null ? undefined : world.get<SessionSlot>(key);
+    }
   }
-  if (session !== null) armTimer(world, host, session);
+  if (session !== null) armTimer(world, host, session, key!, slot, held.config);
 }
 
 function onTimer(world: World, host: string, session: string): void {
-  const slot = world.get<SessionSlot>(`ftps:${host}|${session}`);
+  const key = slotKey(host, session);
+  const slot = world.get<SessionSlot>(key);
   if (slot === undefined || slot.timerAt !== world.now) return; // stale: the deadline moved or the session ended
-  world.set(`ftps:${host}|${session}`, { ...slot, timerAt: null });
-  const r = handleTimeout(compose(world, host, session), world.now);
-  decompose(world, host, session, r.server);
+  ++entries;
+  const held = site(world, host);
+  const r = handleSessionTimeout(held, slot.session, world.now);
+  if (r.site !== held) world.set(siteKeyOf(host), r.site);
+  if (r.session === null) world.delete(key);
+  else world.set(key, { session: r.session, timerAt: null });
   const queue: FtpInput[] = [];
   carryOut(world, host, r.outputs, queue);
   for (const input of queue) feed(world, host, session, input);
-  armTimer(world, host, session);
+  armTimer(world, host, session, key, world.get<SessionSlot>(key), held.config);
 }
 
-/** The server value the pure model is handed: the site and, when there is one, the one session concerned. */
-function compose(world: World, host: string, session: string | null): FtpServer {
-  const s = site(world, host);
-  const slot = session === null ? undefined : world.get<SessionSlot>(`ftps:${host}|${session}`);
-  return { ...s, sessions: slot === undefined ? {} : { [session!]: slot.session } };
-}
-
-function decompose(world: World, host: string, session: string | null, server: FtpServer): void {
-  const { sessions } = server;
-  // Most inputs leave the site as it was: the stored value is kept rather than replaced by an equal copy
-  // (an allocation and a world write per input saved; the site changes on a new session, a PASV, a file).
-  if (siteChanged(site(world, host), server)) {
-    const { sessions: _own, ...rest } = server;
-    world.set(`ftp:${host}`, rest);
-  }
-  if (session === null) return;
-  const next = sessions[session];
-  const key = `ftps:${host}|${session}`;
-  if (next === undefined) {
+/** Stores the session after an input: removed when it ended, replaced only when it changed. */
+function store(
+  world: World,
+  key: string,
+  slot: SessionSlot | undefined,
+  next: Session | null,
+): SessionSlot | undefined {
+  if (next === null) {
     world.delete(key);
-    return;
+    return undefined;
   }
-  const slot = world.get<SessionSlot>(key);
-  if (slot?.session !== next) world.set(key, { session: next, timerAt: slot?.timerAt ?? null });
-}
-
-/** Every field of the site: a field added to FtpServer fails to compile here until it is listed. */
-const SITE_FIELDS: Readonly<Record<keyof Site, true>> = {
-  config: true,
-  fs: true,
-  opened: true,
-  nextPassivePort: true,
-  passivePorts: true,
-};
-const SITE_KEYS = Object.keys(SITE_FIELDS) as ReadonlyArray<keyof Site>;
-
-function siteChanged(before: Site, after: FtpServer): boolean {
-  for (const k of SITE_KEYS) if (before[k] !== after[k]) return true;
-  return false;
+  if (slot?.session === next) return slot;
+  const stored: SessionSlot = { session: next, timerAt: slot?.timerAt ?? null };
+  world.set(key, stored);
+  return stored;
 }
 
 /** One pending timer event per session: a later deadline is picked up when the earlier event fires. */
-function armTimer(world: World, host: string, session: string): void {
-  const key = `ftps:${host}|${session}`;
-  const slot = world.get<SessionSlot>(key);
+function armTimer(
+  world: World,
+  host: string,
+  session: string,
+  key: string,
+  slot: SessionSlot | undefined,
+  config: FtpConfig,
+): void {
   if (slot === undefined) return;
-  // nextDeadline of a server holding this one session, without building that server.
-  const at = nextSessionDeadline(slot.session, site(world, host).config);
+  const at = nextSessionDeadline(slot.session, config);
   if (at === null || (slot.timerAt !== null && slot.timerAt <= at)) return;
   world.set(key, { ...slot, timerAt: Math.max(at, world.now) });
   world.schedule(Math.max(at, world.now), TIMER, { host, session });
+}
+
+// ---- world keys -----------------------------------------------------------------------------------------------
+
+/**
+ * World keys built once per name, as sockets.ts builds its connection keys: a key made by a template literal
+ * per lookup is a fresh string the world's Map hashes again each time, a kept one carries its hash. Each
+ * cache is cleared past KEYS_MAX names, so a long-lived process does not keep every name it ever saw.
+ */
+const KEYS_MAX = 1 << 16;
+const siteKeys = new Map<string, string>();
+const slotKeys = new Map<string, Map<string, string>>();
+const roleKeys = new Map<string, string>();
+
+function cached(cache: Map<string, string>, name: string, make: () => string): string {
+  let k = cache.get(name);
+  if (k === undefined) {
+    if (cache.size >= KEYS_MAX) cache.clear();
+    k = make();
+    cache.set(name, k);
+  }
+  return k;
+}
+
+function siteKeyOf(host: string): string {
+  return cached(siteKeys, host, () => `ftp:${host}`);
+}
+
+function slotKey(host: string, session: string): string {
+  let byHost = slotKeys.get(host);
+  if (byHost === undefined) {
+    byHost = new Map();
+    slotKeys.set(host, byHost);
+  }
+  return cached(byHost, session, () => `ftps:${host}|${session}`);
+}
+
+function roleKey(conn: string): string {
+  return cached(roleKeys, conn, () => `ftpc:${conn}`);
 }
 
 // ---- outputs out ----------------------------------------------------------------------------------------------
@@ -324,7 +371,7 @@ function carryOut(world: World, host: string, outputs: readonly FtpOutput[], que
           localPort: o.local.port,
           label: 'data',
         });
-        world.set(`ftpc:${conn}`, { host, session: o.session, data: o.data } satisfies ConnRole);
+        world.set(roleKey(conn), { host, session: o.session, data: o.data } satisfies ConnRole);
         world.set(`ftpd:${host}|${o.session}|${o.data}`, conn);
         break;
       }
@@ -343,7 +390,7 @@ function carryOut(world: World, host: string, outputs: readonly FtpOutput[], que
       case 'data-abort': {
         const conn = dataConn(world, host, o.session, o.data);
         if (conn !== null) {
-          world.delete(`ftpc:${conn}`);
+          world.delete(roleKey(conn));
           world.delete(`ftpd:${host}|${o.session}|${o.data}`);
           net.abort(world, conn);
         }
