@@ -126,7 +126,7 @@ function onWake(w: World, wake: Wake): void {
       if (here && s.wait.on === 'time') s = complete(w, s);
       break;
     case 'timeout':
-      if (wake.gen === s.gen && ['connect', 'banner', 'reply', 'code', 'transfer'].includes(s.wait.on)) {
+      if (wake.gen === s.gen && waitsOnServer(s)) {
         s = fail(w, s, `${describeTimeout(s.spec.timeout!)} ${waitingFor(s)}`);
       }
       break;
@@ -417,8 +417,22 @@ function armTimeout(w: World, s: ClientState): ClientState {
   return s;
 }
 
+/** The waits that only the server can end (a step timeout applies to them). */
 function waitsOnServer(s: ClientState): boolean {
-  return ['connect', 'banner', 'reply', 'code', 'transfer'].includes(s.wait.on);
+  switch (s.wait.on) {
+    case 'connect':
+    case 'banner':
+    case 'reply':
+    case 'code':
+    case 'transfer':
+      return true;
+    case 'idle':
+    case 'time':
+    case 'done':
+      return false;
+    default:
+      return s.wait satisfies never;
+  }
 }
 
 function appOf(s: ClientState) {
