@@ -25,6 +25,7 @@ import {
   DEFAULT_PATH,
   drawsPerSegment,
   IDLE_PATH,
+  isIdeal,
   type PathConfig,
   type PathDrop,
   type PathState,
@@ -347,10 +348,16 @@ function enterPath(world: World, wired: Wired, config: NetConfig): void {
 /** Runs the path direction (its state in `pathSlot`) and schedules the arrival, or traces the drop. */
 function carry(world: World, wired: Wired, pathSlot: number, cfg: PathConfig, random: boolean): void {
   const { seg, from, to, conn } = wired;
+  const ipBytes = ipLength(seg);
+  if (ipBytes <= cfg.mtu && isIdeal(cfg)) {
+    // What transmit would say, without its state (see isIdeal).
+    world.schedule(world.now + cfg.latency, ARRIVE, wired);
+    return;
+  }
   const state = world.at<PathState>(pathSlot) ?? IDLE_PATH;
   // A path with no random feature draws nothing: it then needs no stream (the common, ideal-wire case).
   const draw = random ? streamOf(world, `link:${from}->${to}`) : NO_DRAWS;
-  const r = transmit(state, cfg, ipLength(seg), world.now, draw);
+  const r = transmit(state, cfg, ipBytes, world.now, draw);
   world.put(pathSlot, r.state);
   if (r.dropped !== undefined) {
     if (world.tracing) world.record('seg-drop', from, { seg, conn, to, reason: r.dropped });

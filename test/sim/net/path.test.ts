@@ -5,6 +5,7 @@ import { InvariantError } from '../../../sim/errors.ts';
 import {
   drawsPerSegment,
   IDLE_PATH,
+  isIdeal,
   type PathOptions,
   pathConfig,
   queueDepth,
@@ -22,6 +23,32 @@ describe('an ideal path', () => {
     expect(r.dropped).toBeUndefined();
     expect(r.queued).toBe(0);
     expect(queueDepth(r.state, 7 * MS)).toBe(0);
+  });
+
+  it('is what isIdeal says: any run of segments within the MTU arrives exactly one latency later', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 50 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 * MS }), fc.integer({ min: 20, max: 1500 })), {
+          maxLength: 40,
+        }),
+        (latencyMs, sends) => {
+          const path = pathConfig({ latency: `${latencyMs}ms`, queueLimit: 1 });
+          expect(isIdeal(path)).toBe(true);
+          let state = IDLE_PATH;
+          let now = 0;
+          for (const [gap, bytes] of sends) {
+            now += gap;
+            const r = transmit(state, path, bytes, now, noDraws);
+            expect(r.deliveries).toEqual([now + latencyMs * MS]);
+            state = r.state;
+          }
+        },
+      ),
+    );
+    expect(isIdeal(pathConfig({ bandwidth: '1Gbps' }))).toBe(false);
+    expect(isIdeal(pathConfig({ jitter: '1ms' }))).toBe(false);
+    expect(isIdeal(pathConfig({ loss: 0.01 }))).toBe(false);
   });
 
   it('with latency delivers exactly one latency later', () => {
