@@ -196,7 +196,7 @@ function overServer(server: FtpServer, now: Time, own: readonly string[], body: 
   for (const id of own) {
     const s = touched.get(id);
     if (s === undefined) delete sessions[id];
-    else sessions[id] = s as Session;
+    else sessions[id] = frozenSession(s, sessionOf(server.sessions, id));
   }
   for (const id in sessions) deepFreeze(sessions[id]);
   const next: FtpServer = {
@@ -224,7 +224,7 @@ function overSession(
   const after = id === null ? undefined : touched.get(id);
   return {
     site: siteAfter(site, ctx),
-    session: after === undefined ? null : deepFreeze(after as Session),
+    session: after === undefined ? null : frozenSession(after, session ?? undefined),
     outputs: ctx.out,
   };
 }
@@ -268,17 +268,32 @@ function deepFreeze<T>(v: T): T {
 }
 
 /**
- * A writable copy of a session for one transition: its own fields, and copies of its command in progress and
- * its data channel, the only objects a transition edits in place (session-stream.ts). Every other field is
- * replaced whole when it changes (the arrays too: `s.queue = [...s.queue, line]`), so it is shared with the
- * base, frozen. Measured (10,000-session model benchmark): copying every object and array of the session,
- * as this did, was a tenth of an input's cost, and freezing the copies again as much.
+ * A writable copy of a session for one transition: its own fields only. Everything it holds is shared with
+ * the base, frozen, and replaced rather than edited when it changes: arrays as `s.queue = [...s.queue, x]`,
+ * the transfer and the data channel copied on their first edit (`editTransfer`, session-context.ts). The base
+ * is frozen first (a no-op for a result of this model), so that being frozen means being shared.
+ * Measured (10,000-session model benchmark): copying every object and array of the session up front, as this
+ * did, then freezing each copy again, was a fifth of an input's cost.
  */
 function writableSession(s: Session): S {
-  const copy = { ...s } as S;
-  if (s.busy !== null) copy.busy = { ...s.busy } as S['busy'];
-  if (s.data !== null) copy.data = { ...s.data } as S['data'];
-  return copy;
+  deepFreeze(s);
+  return { ...s } as S;
+}
+
+/**
+ * Freezes a session a transition leaves: the copy, and what it holds that is not the base's (new values, made
+ * by the transition); what is still the base's is frozen already.
+ */
+function frozenSession(s: S, base: Session | undefined): Session {
+  if (base === undefined) return deepFreeze(s as Session);
+  Object.freeze(s);
+  const was = base as unknown as Record<string, unknown>;
+  const now = s as unknown as Record<string, unknown>;
+  for (const k in now) {
+    const v = now[k];
+    if (v !== was[k] && v !== null && typeof v === 'object') deepFreeze(v);
+  }
+  return s as Session;
 }
 
 function checkTime(now: Time) {

@@ -20,7 +20,14 @@ import type { Fs } from './fs.ts';
 import type { FtpOutput, TraceNote } from './io.ts';
 import type { PortTable } from './ports.ts';
 import { formatReply, type Reply, type ReplyArgs, type ReplyName, replyOf } from './replies.ts';
-import { type CommandRef, type DataChannel, logUser, type Session } from './session-state.ts';
+import {
+  type CommandRef,
+  type DataChannel,
+  type Established,
+  logUser,
+  type Session,
+  type Transfer,
+} from './session-state.ts';
 import type { LogEntry } from './w3c.ts';
 import { SUBSTATUS, WIN32 } from './win32.ts';
 
@@ -182,6 +189,26 @@ export function setData(ctx: Ctx, s: S, next: DataChannel | null, id?: number): 
   s.data = next as Draft<DataChannel> | null;
   ctx.portsDirty = true;
   if (from !== to) note(ctx, s, { what: 'data-state', data: which, from, to });
+}
+
+/**
+ * The session's transfer, to edit in place. A transition's session copy shares its objects with the base,
+ * which are frozen (server.ts `writableSession`): the first edit in a transition copies the transfer into the
+ * session, later ones edit that copy (not frozen until the transition ends).
+ */
+export function editTransfer(s: S, t: Transfer): Draft<Transfer> {
+  if (!Object.isFrozen(t)) return t as Draft<Transfer>;
+  const copy: Draft<Transfer> = { ...t };
+  s.busy = copy;
+  return copy;
+}
+
+/** The session's established data channel, to edit in place, as `editTransfer`. */
+export function editEstablished(s: S, d: Established): Draft<Established> {
+  if (!Object.isFrozen(d)) return d as Draft<Established>;
+  const copy: Draft<Established> = { ...d };
+  s.data = copy;
+  return copy;
 }
 
 /** Forgets a closing connection (its close handshake is done, or it was reset or abandoned). */

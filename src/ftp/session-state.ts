@@ -1,6 +1,6 @@
 /**
  * The state of one FTP control session of the FTP 7.5 model, and of the server that holds the sessions: plain
- * immutable data (the transitions edit it through immer drafts). Knows nothing of sockets.
+ * immutable data (the transitions edit writable copies of it, server.ts). Knows nothing of sockets.
  *
  * Owns: the shapes (login, data channel, command in progress) and their state names. Leaves out: the
  * transitions (session-*.ts) and the deadlines, which are computed from these fields (session-timers.ts), so
@@ -86,6 +86,9 @@ export type DataChannel =
   | { readonly state: 'FAILED'; readonly win32: number };
 
 export type DataState = DataChannel['state'];
+
+/** The data channel with its connection up. */
+export type Established = Extract<DataChannel, { readonly state: 'ESTABLISHED' }>;
 
 /** A data connection the server has closed (FIN) whose close handshake has not finished. */
 export interface ClosingConnection {

@@ -13,6 +13,8 @@ import { remove, unlockFile, writeFile } from './fs.ts';
 import type { FtpInput } from './io.ts';
 import {
   type Ctx,
+  editEstablished,
+  editTransfer,
   fail550,
   forgetClosing,
   log,
@@ -45,9 +47,10 @@ export function transferOf(s: S): Transfer | null {
 
 /** The data connection is up and a transfer waits for it: start moving bytes. */
 export function begin(ctx: Ctx, s: S) {
-  const t = s.busy;
+  const base = s.busy;
   const d = s.data;
-  if (t?.kind !== 'transfer' || t.phase !== 'WAIT-DATA' || d?.state !== 'ESTABLISHED') return;
+  if (base?.kind !== 'transfer' || base.phase !== 'WAIT-DATA' || d?.state !== 'ESTABLISHED') return;
+  const t = editTransfer(s, base);
   t.lastActivityAt = ctx.now;
   if (t.payload !== null) {
     t.phase = 'SENDING';
@@ -60,29 +63,32 @@ export function begin(ctx: Ctx, s: S) {
     t.received = d.early;
     t.moved = d.earlyBytes;
     t.firstByteAt = d.since;
-    d.early = null;
-    d.earlyBytes = 0;
+    const edited = editEstablished(s, d);
+    edited.early = null;
+    edited.earlyBytes = 0;
   }
   if (d.peerClosed) completeUpload(ctx, s);
 }
 
 /** Hands the driver the next chunk; the last chunk is followed at once by the close and the 226. */
 function sendMore(ctx: Ctx, s: S) {
-  const t = s.busy;
+  const base = s.busy;
   const d = s.data;
-  if (t?.kind !== 'transfer' || t.payload === null || d?.state !== 'ESTABLISHED') return;
-  const left = t.payload.length - t.sent;
+  if (base?.kind !== 'transfer' || base.payload === null || d?.state !== 'ESTABLISHED') return;
+  const t = editTransfer(s, base);
+  const payload = base.payload;
+  const left = payload.length - t.sent;
   if (left > 0) {
     const n = Math.min(left, ctx.config.sendChunkBytes);
     ctx.out.push({
       kind: 'data-send',
       session: s.id,
       data: d.id,
-      bytes: t.payload.subarray(t.sent, t.sent + n),
+      bytes: payload.subarray(t.sent, t.sent + n),
     });
     t.sent += n;
     t.firstByteAt ??= ctx.now;
-    if (t.sent < t.payload.length) {
+    if (t.sent < payload.length) {
       t.awaitingDrain = true;
       return;
     }
@@ -125,8 +131,9 @@ function store(ctx: Ctx, t: Transfer, bytes: Uint8Array) {
 }
 
 function waitClose(s: S, id: number, ctx: Ctx) {
-  const t = s.busy;
-  if (t?.kind !== 'transfer') return;
+  const base = s.busy;
+  if (base?.kind !== 'transfer') return;
+  const t = editTransfer(s, base);
   t.phase = 'WAIT-CLOSE';
   t.closingId = id;
   t.lastActivityAt = ctx.now;
@@ -241,26 +248,34 @@ function onBytes(ctx: Ctx, s: S, id: number, bytes: Uint8Array) {
       why: `data ${id} is not the open connection`,
     });
   }
-  const t = s.busy;
-  if (t?.kind === 'transfer' && t.phase === 'RECEIVING') {
+  const base = s.busy;
+  if (base?.kind === 'transfer' && base.phase === 'RECEIVING') {
+    const t = editTransfer(s, base);
     t.received = appendChunk(t.received, bytes);
     t.moved += bytes.length;
     t.firstByteAt ??= ctx.now;
     t.lastActivityAt = ctx.now;
-  } else if (t?.kind !== 'transfer') {
-    d.early = appendChunk(d.early, bytes);
-    d.earlyBytes += bytes.length;
+  } else if (base?.kind !== 'transfer') {
+    const edited = editEstablished(s, d);
+    edited.early = appendChunk(d.early, bytes);
+    edited.earlyBytes += bytes.length;
   } else {
     note(ctx, s, { what: 'ignored', input: 'data-bytes', why: 'the client sent bytes during a download' });
   }
 }
 
 function onDrained(ctx: Ctx, s: S, id: number) {
-  const t = s.busy;
+  const base = s.busy;
   const d = s.data;
-  if (t?.kind !== 'transfer' || t.phase !== 'SENDING' || !t.awaitingDrain || d?.state !== 'ESTABLISHED')
+  if (
+    base?.kind !== 'transfer' ||
+    base.phase !== 'SENDING' ||
+    !base.awaitingDrain ||
+    d?.state !== 'ESTABLISHED'
+  )
     return;
   if (d.id !== id) return;
+  const t = editTransfer(s, base);
   t.awaitingDrain = false;
   t.moved = t.sent;
   t.lastActivityAt = ctx.now;
@@ -273,7 +288,7 @@ function onPeerClosed(ctx: Ctx, s: S, id: number) {
   const t = s.busy;
   if (t?.kind === 'transfer' && t.phase === 'RECEIVING') return completeUpload(ctx, s);
   // A download goes on after the client's FIN (a half-close is legal); an idle connection remembers it.
-  d.peerClosed = true;
+  editEstablished(s, d).peerClosed = true;
 }
 
 function onGone(ctx: Ctx, s: S, id: number, kind: 'data-closed' | 'data-reset') {
