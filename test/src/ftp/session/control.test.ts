@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type ControlLine,
@@ -5,6 +6,7 @@ import {
   FRAMER_START,
   type FramerState,
   frameLines,
+  frameLinesByByte,
   parseCommand,
 } from '../../../../src/ftp/control.ts';
 
@@ -119,6 +121,31 @@ describe('control channel framing', () => {
   });
 });
 
+describe('the framer fast path (whole short lines, no Telnet)', () => {
+  it('frames random reads exactly as the byte-by-byte rules do, the state carried along both ways', () => {
+    // Mostly printable bytes with CR, LF and an occasional IAC; lines around the limit of 8 bytes.
+    const ALPHABET = [...Buffer.from('AB \r\n\r\n'), 0, IAC];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...ALPHABET), { maxLength: 30 }), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 10 }),
+        (chunks, max) => {
+          let fast = FRAMER_START;
+          let ref = FRAMER_START;
+          for (const c of chunks) {
+            const a = frameLines(fast, Uint8Array.from(c), max);
+            const b = frameLinesByByte(ref, Uint8Array.from(c), max);
+            expect(a).toEqual(b);
+            fast = a.state;
+            ref = b.state;
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('command parsing', () => {
   it.each([
     ['USER bob', { verb: 'USER', name: 'USER', arg: 'bob' }],
@@ -140,5 +167,18 @@ describe('command parsing', () => {
   it('reply text is UTF-8, or Latin-1 with ? beyond it', () => {
     expect([...encodeText('é', true)]).toEqual([0xc3, 0xa9]);
     expect([...encodeText('é€', false)]).toEqual([0xe9, 0x3f]);
+  });
+
+  it('ASCII copied by hand is what TextEncoder gives; the first non-ASCII character hands over to it', () => {
+    const enc = new TextEncoder();
+    for (const t of [
+      '220 Microsoft FTP Service\r\n',
+      '',
+      'abc\u007f',
+      'ab\u0080c',
+      '257 "/café" is current\r\n',
+    ])
+      expect(encodeText(t, true)).toEqual(enc.encode(t));
+    expect([...encodeText('ab\u0080€', false)]).toEqual([0x61, 0x62, 0x80, 0x3f]);
   });
 });
