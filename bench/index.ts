@@ -25,8 +25,9 @@ for (const name of wanted) {
     process.exit(2);
   }
 }
+const flags = process.execArgv.filter((f) => f.startsWith('--') && f !== '--import').join(' ');
 console.log(
-  `netstep benchmarks on node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+  `netstep benchmarks on node ${process.version} (${flags}), ${(await import('node:os')).cpus().length} cores`,
 );
 for (const [name, run] of Object.entries(BENCHES)) {
   if (wanted.length === 0 || wanted.includes(name)) await run();
