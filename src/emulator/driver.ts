@@ -16,11 +16,13 @@
 import type net from 'node:net';
 import { assertNever } from '../../sim/errors.ts';
 import { MS, SECOND, type Time } from '../../sim/time.ts';
+import type { Fs } from '../ftp/fs.ts';
 import type { FtpInput, FtpOutput } from '../ftp/io.ts';
-import { type FtpServer, handle, handleTimeout, nextDeadline } from '../ftp/server.ts';
+import type { FtpServer } from '../ftp/server.ts';
 import { w3cLine } from '../ftp/w3c.ts';
 import type { Clock } from './clock.ts';
 import { DataConnections, ipv4Of, remoteOf } from './data.ts';
+import { ModelValue } from './model.ts';
 import type { EmulatorOptions, Limits } from './options.ts';
 import { failedLogins, storageExceeded } from './policies.ts';
 import { tooManyConnections } from './replies.ts';
@@ -73,17 +75,19 @@ export class Driver {
   /** After a timer's work failed (a bug), the timer waits this long before it tries again. */
   private retryTimerAt: Time = 0;
   private opened = 0;
+  private readonly model: ModelValue;
   private readonly initialBytes: number;
   private readonly epochMs: number;
 
   constructor(
-    public server: FtpServer,
+    server: FtpServer,
     private readonly clock: Clock,
     private readonly limits: Limits,
     private readonly notice: (text: string) => void,
     private readonly options: EmulatorOptions,
     bindActive: boolean | null,
   ) {
+    this.model = new ModelValue(server);
     this.initialBytes = siteBytes(server.fs);
     this.epochMs = server.config.epochMs;
     const lingerMs = Math.ceil(server.config.dataChannelTimeout / MS);
@@ -92,7 +96,7 @@ export class Driver {
         feed: (input, quota = false) => this.push({ kind: 'input', input, quota }),
         notice: this.notice,
         admitUpload: (bytes, inFlight) =>
-          siteBytes(this.server.fs) - this.initialBytes + inFlight + bytes <= this.limits.maxUploadBytes,
+          siteBytes(this.model.fs) - this.initialBytes + inFlight + bytes <= this.limits.maxUploadBytes,
       },
       bindActive,
       lingerMs,
@@ -101,6 +105,11 @@ export class Driver {
 
   get connections(): number {
     return this.controls.size;
+  }
+
+  /** The site now, uploads included. */
+  get fs(): Fs {
+    return this.model.fs;
   }
 
   feed(input: FtpInput): void {
@@ -188,7 +197,7 @@ export class Driver {
   /** The next control input that may go to the model now: one line of one connection, connections in turn. */
   private nextControlJob(): Job | undefined {
     for (const c of this.pending) {
-      const session = this.server.sessions[c.id];
+      const session = this.model.session(c.id);
       if (c.over || session === undefined) {
         this.pending.delete(c); // the session is over: what it sent is not read
         continue;
@@ -241,15 +250,28 @@ export class Driver {
   /** Feeds one job to the model and carries out its outputs. True when they continue on the next tick. */
   private run(job: Job): boolean {
     const now = this.clock.now();
+    const ended = new Set<string>();
     let outputs: readonly FtpOutput[];
-    try {
-      const step =
-        job.kind === 'tick' ? handleTimeout(this.server, now) : handle(this.server, job.input, now);
-      this.server = step.server;
-      outputs = step.outputs;
-    } catch (e) {
-      this.fault(e, job);
-      return false;
+    if (job.kind === 'tick') {
+      // Each session whose deadline has come, in the order they opened; their outputs form one batch.
+      const all: FtpOutput[] = [];
+      for (const id of this.model.due(now)) {
+        try {
+          all.push(...this.model.timeout(id, now));
+        } catch (e) {
+          this.fault(e, job);
+        }
+        ended.add(id);
+      }
+      outputs = all;
+    } else {
+      try {
+        outputs = this.model.handle(job.input, now);
+      } catch (e) {
+        this.fault(e, job);
+        return false;
+      }
+      if ('session' in job.input) ended.add(job.input.session);
     }
     if (this.options.observe !== undefined) {
       this.options.observe(
@@ -257,23 +279,22 @@ export class Driver {
       );
     }
     if (job.kind === 'input' && job.input.kind === 'control-opened') {
-      const s = this.server.sessions[job.input.session];
+      const s = this.model.session(job.input.session);
       if (s !== undefined) this.sessionOfGuid.set(s.guid, s.id);
     }
     if (job.kind === 'input' && job.quota)
       outputs = storageExceeded(
         outputs,
         job.input,
-        'session' in job.input ? this.server.sessions[job.input.session]?.guid : undefined,
+        'session' in job.input ? this.model.session(job.input.session)?.guid : undefined,
         this.limits.maxUploadBytes,
       );
     const batch: Batch = {
       outputs,
       gates: failedLogins(outputs, this.limits.loginFailDelay > 0 ? this.sessionOfGuid : null),
       now,
-      ended: new Set(),
+      ended,
     };
-    if (job.kind === 'input' && 'session' in job.input) batch.ended.add(job.input.session);
     return this.carryOut(batch, 0);
   }
 
@@ -299,7 +320,7 @@ export class Driver {
       }
     }
     for (const id of batch.ended) {
-      if (this.server.sessions[id] === undefined) this.sessionOver(id);
+      if (this.model.session(id) === undefined) this.sessionOver(id);
     }
     return false;
   }
@@ -371,7 +392,7 @@ export class Driver {
    * deadline), so the timer is re-armed about once per timeout rather than once per chunk sent.
    */
   private armTimer(): void {
-    const due = nextDeadline(this.server);
+    const due = this.model.nextDeadline();
     if (due === null) return; // an armed timer fires for nothing, harmlessly
     const at = Math.max(due, this.retryTimerAt);
     if (this.timer !== null && this.timerAt !== null && this.timerAt <= at) return;

@@ -101,7 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get connections() {
       return driver.connections;
     },
-    fs: () => driver.server.fs,
+    fs: () => driver.fs,
     lock: (path, forMs) => {
       const now = clock.now();
       const until = forMs === undefined ? null : now + Math.round(forMs * MS);
