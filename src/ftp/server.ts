@@ -36,7 +36,7 @@ import { type Ctx, endpoint, log, note, type S, say } from './session-context.ts
 import { firstPassivePort, releasePorts } from './session-data.ts';
 import { endSession } from './session-end.ts';
 import { fastSessionStep, fastStep } from './session-fast.ts';
-import type { FtpServer, Session } from './session-state.ts';
+import { copySession, type FtpServer, type Session } from './session-state.ts';
 import { onDataInput } from './session-stream.ts';
 import { fireDue, nextSessionDeadline } from './session-timers.ts';
 import { sessionGuid } from './w3c.ts';
@@ -277,7 +277,7 @@ function deepFreeze<T>(v: T): T {
  */
 function writableSession(s: Session): S {
   deepFreeze(s);
-  return { ...s } as S;
+  return copySession(s) as S;
 }
 
 /**

@@ -22,6 +22,8 @@ import type { PortTable } from './ports.ts';
 import { formatReply, type Reply, type ReplyArgs, type ReplyName, replyOf } from './replies.ts';
 import {
   type CommandRef,
+  copyEstablished,
+  copyTransfer,
   type DataChannel,
   type Established,
   logUser,
@@ -198,7 +200,7 @@ export function setData(ctx: Ctx, s: S, next: DataChannel | null, id?: number): 
  */
 export function editTransfer(s: S, t: Transfer): Draft<Transfer> {
   if (!Object.isFrozen(t)) return t as Draft<Transfer>;
-  const copy: Draft<Transfer> = { ...t };
+  const copy = copyTransfer(t) as Draft<Transfer>;
   s.busy = copy;
   return copy;
 }
@@ -206,7 +208,7 @@ export function editTransfer(s: S, t: Transfer): Draft<Transfer> {
 /** The session's established data channel, to edit in place, as `editTransfer`. */
 export function editEstablished(s: S, d: Established): Draft<Established> {
   if (!Object.isFrozen(d)) return d as Draft<Established>;
-  const copy: Draft<Established> = { ...d };
+  const copy = copyEstablished(d) as Draft<Established>;
   s.data = copy;
   return copy;
 }

@@ -17,10 +17,18 @@
  * general path: it happens once per transfer.
  */
 
+import type { Draft } from 'immer';
 import type { Time } from '../../sim/time.ts';
 import type { FtpConfig } from './config.ts';
 import type { FtpInput, FtpOutput } from './io.ts';
-import { appendChunk, type FtpServer, type Session, type Transfer } from './session-state.ts';
+import {
+  appendChunk,
+  copySession,
+  copyTransfer,
+  type FtpServer,
+  type Session,
+  type Transfer,
+} from './session-state.ts';
 
 export interface FastStep {
   readonly server: FtpServer;
@@ -75,27 +83,29 @@ function drained(config: FtpConfig, s: Session, t: Transfer, now: Time): FastSes
     data: data.id,
     bytes: t.payload.subarray(t.sent, t.sent + n),
   };
-  // Field order as immer's copy keeps it: the Transfer's own order, changed values in place.
-  const busy: Transfer = Object.freeze({
-    ...t,
-    sent: t.sent + n,
-    awaitingDrain: true,
-    moved: t.sent,
-    firstByteAt: t.firstByteAt ?? now,
-    lastActivityAt: now,
-  });
-  return { session: Object.freeze({ ...s, busy }), outputs: [out] };
+  const busy = copyTransfer(t) as Draft<Transfer>;
+  busy.sent = t.sent + n;
+  busy.awaitingDrain = true;
+  busy.moved = t.sent;
+  busy.firstByteAt = t.firstByteAt ?? now;
+  busy.lastActivityAt = now;
+  return { session: withBusy(s, busy), outputs: [out] };
 }
 
 /** onBytes (session-stream.ts) during an upload's RECEIVING phase; the early-bytes case takes the general path. */
 function bytes(s: Session, t: Transfer, chunk: Uint8Array, now: Time): FastSessionStep | null {
   if (t.phase !== 'RECEIVING') return null;
-  const busy: Transfer = Object.freeze({
-    ...t,
-    received: Object.freeze(appendChunk(t.received, chunk)),
-    moved: t.moved + chunk.length,
-    firstByteAt: t.firstByteAt ?? now,
-    lastActivityAt: now,
-  });
-  return { session: Object.freeze({ ...s, busy }), outputs: [] };
+  const busy = copyTransfer(t) as Draft<Transfer>;
+  busy.received = Object.freeze(appendChunk(t.received, chunk));
+  busy.moved = t.moved + chunk.length;
+  busy.firstByteAt = t.firstByteAt ?? now;
+  busy.lastActivityAt = now;
+  return { session: withBusy(s, busy), outputs: [] };
+}
+
+/** The session with its transfer replaced, both frozen (copies field by field: session-state.ts). */
+function withBusy(s: Session, busy: Transfer): Session {
+  const copy = copySession(s) as Draft<Session>;
+  copy.busy = Object.freeze(busy) as Draft<Transfer>;
+  return Object.freeze(copy) as Session;
 }

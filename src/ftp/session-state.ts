@@ -188,6 +188,77 @@ export interface Session {
   readonly busy: Busy | null;
 }
 
+/**
+ * Shallow copies of a session, a transfer and an established data channel, field by field. The transitions
+ * copy these on nearly every input, and the ones they copy are frozen: measured (Node 20, a chain of 10,000
+ * sessions copied and frozen in turn), a spread of a frozen object costs 1.2-2 µs, this literal 0.3-0.4 µs.
+ * Listing every field also gives every copy the hidden class of the object it copies (the same order as the
+ * literals that make them), and a field added to the type fails to compile here until it is copied.
+ */
+export function copySession(s: Session): Session {
+  return {
+    id: s.id,
+    index: s.index,
+    guid: s.guid,
+    client: s.client,
+    server: s.server,
+    openedAt: s.openedAt,
+    lastActivityAt: s.lastActivityAt,
+    framer: s.framer,
+    queue: s.queue,
+    login: s.login,
+    host: s.host,
+    root: s.root,
+    cwd: s.cwd,
+    type: s.type,
+    utf8: s.utf8,
+    restOffset: s.restOffset,
+    renameFrom: s.renameFrom,
+    nextDataId: s.nextDataId,
+    ports: s.ports,
+    data: s.data,
+    closing: s.closing,
+    busy: s.busy,
+  };
+}
+
+/** A copy of a transfer, as `copySession`. */
+export function copyTransfer(t: Transfer): Transfer {
+  return {
+    kind: t.kind,
+    cmd: t.cmd,
+    op: t.op,
+    phase: t.phase,
+    fullPath: t.fullPath,
+    target: t.target,
+    writeAt: t.writeAt,
+    since: t.since,
+    payload: t.payload,
+    sent: t.sent,
+    awaitingDrain: t.awaitingDrain,
+    received: t.received,
+    moved: t.moved,
+    firstByteAt: t.firstByteAt,
+    lastActivityAt: t.lastActivityAt,
+    closingId: t.closingId,
+  };
+}
+
+/** A copy of an established data channel, as `copySession`. */
+export function copyEstablished(d: Established): Established {
+  return {
+    state: d.state,
+    id: d.id,
+    port: d.port,
+    mode: d.mode,
+    remote: d.remote,
+    since: d.since,
+    early: d.early,
+    earlyBytes: d.earlyBytes,
+    peerClosed: d.peerClosed,
+  };
+}
+
 export function isLoggedIn(s: Session): s is Session & { login: { state: 'LOGGED-IN' } } {
   return s.login.state === 'LOGGED-IN';
 }
