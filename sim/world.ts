@@ -117,6 +117,8 @@ export class World {
   private nextCheckpoint = 0;
   /** True while an event runs or an input is applied: changes then are not inputs themselves. */
   private busy = false;
+  /** The event being run, while it runs. */
+  private running: SimEvent | null = null;
 
   constructor(options: WorldOptions = {}) {
     this.seed = String(options.seed ?? 1);
@@ -185,12 +187,14 @@ export class World {
 
   /**
    * Runs the handler of `kind` at once, inside the current step: how one model calls another synchronously
-   * (the socket layer delivering an event to an application) without a global registry.
+   * (the socket layer delivering an event to an application) without a global registry. The handler's
+   * event argument is the event whose step this is (a stand-in at the current time outside a step): a
+   * call is part of that step, and building an event per call cost an allocation on every delivery.
    */
   call(kind: string, data: unknown): void {
     const handler = this.handlers.get(kind);
     if (handler === undefined) throw new InvariantError(`no handler for '${kind}'`);
-    handler(this, data, { at: this.clock, seq: -1, kind, data });
+    handler(this, data, this.running ?? { at: this.clock, seq: -1, kind, data });
   }
 
   /** Schedules an event at an absolute time (>= now). Returns its sequence number. */
@@ -370,10 +374,12 @@ export class World {
     this.clock = ev.at;
     this.stepCount++;
     this.busy = true;
+    this.running = ev;
     try {
       handler(this, ev.data, ev);
     } finally {
       this.busy = false;
+      this.running = null;
     }
     return ev;
   }

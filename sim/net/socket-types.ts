@@ -12,6 +12,11 @@ export interface AppRef {
   /** The application's handler is registered as `app:<type>`. */
   readonly type: string;
   readonly id: string;
+  /**
+   * A world slot (World.slot) the application wants handed back with each of its events, typically where
+   * its own state lives, so that it finds that state without a key lookup. Optional.
+   */
+  readonly slot?: number;
 }
 
 export type SocketEvent =
@@ -39,6 +44,8 @@ export type SocketEvent =
 
 export interface AppCall {
   readonly app: string;
+  /** The AppRef's slot, or -1 when it gave none. */
+  readonly slot: number;
   readonly ev: SocketEvent;
 }
 

@@ -518,6 +518,17 @@ function finish(world: World, c: Conn, kind: 'closed' | 'reset' | 'refused' | 't
   return world.at<Conn>(c.slot) ?? done;
 }
 
+/** `app:<type>`, built once per type rather than per event (a fresh string is hashed again on each lookup). */
+const appKinds = new Map<string, string>();
+function appKind(type: string): string {
+  let k = appKinds.get(type);
+  if (k === undefined) {
+    k = `app:${type}`;
+    appKinds.set(type, k);
+  }
+  return k;
+}
+
 function emit(world: World, c: Conn, ev: SocketEvent): void {
   if (world.tracing) {
     world.record(
@@ -528,7 +539,7 @@ function emit(world: World, c: Conn, ev: SocketEvent): void {
         : { conn: c.name, event: ev.kind },
     );
   }
-  world.call(`app:${c.app.type}`, { app: c.app.id, ev } satisfies AppCall);
+  world.call(appKind(c.app.type), { app: c.app.id, slot: c.app.slot ?? -1, ev } satisfies AppCall);
 }
 
 function leaveEmbryonic(world: World, c: Conn): void {

@@ -31,6 +31,18 @@ describe('kernel', () => {
     expect(seen).toEqual(['a', 'b', 'a2']);
   });
 
+  it('call() runs a handler inside the step, which it gets as the event; outside a step, a stand-in', () => {
+    const w = new World();
+    const got: string[] = [];
+    w.on('callee', (world, data: string, ev) => got.push(`${data} in ${ev.kind}@${ev.at} t=${world.now}`));
+    w.on('caller', (world) => world.call('callee', 'inner'));
+    w.schedule(7, 'caller');
+    w.run();
+    w.call('callee', 'outer');
+    expect(got).toEqual(['inner in caller@7 t=7', 'outer in callee@7 t=7']);
+    expect(() => w.call('nobody', null)).toThrow(InvariantError);
+  });
+
   it('step() runs exactly one event and fails clearly when the run is finished', () => {
     const w = toyWorld({ pingers: 1, limit: 2 });
     expect(w.step().kind).toBe('ping');

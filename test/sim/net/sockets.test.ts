@@ -32,6 +32,20 @@ describe('socket facade over simulated TCP', () => {
     expect(accepted.kind === 'accepted' && accepted.remote.addr).toBe('10.0.0.1');
   });
 
+  it("hands an application's slot back with each of its events, and -1 to one that gave none", () => {
+    const slots: Array<[string, number]> = [];
+    const { world: w } = netWorld();
+    w.on('app:slotted', (_w, call: net.AppCall) => slots.push([call.ev.kind, call.slot]));
+    const mine = w.slot('state-of-srv');
+    net.listen(w, 'server', 80, { app: { type: 'slotted', id: 'srv', slot: mine } });
+    net.connect(w, 'client', SERVER, { app: { type: 'slotted', id: 'cli' } });
+    w.run();
+    expect(slots).toEqual([
+      ['connected', -1],
+      ['accepted', mine],
+    ]);
+  });
+
   it('a connect to a port nobody listens on is refused by RST', () => {
     const { world: w, seen } = netWorld();
     net.connect(w, 'client', SERVER, { app: APP('cli') });
