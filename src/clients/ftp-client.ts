@@ -17,6 +17,7 @@ import * as sock from '../../sim/net/sockets.ts';
 import type { World } from '../../sim/world.ts';
 import {
   APP_TYPE,
+  appRef,
   type ClientState,
   clientKey,
   command,
@@ -96,15 +97,14 @@ function onSocket(w: World, { app, ev }: AppCall): void {
   // and they are the events the socket layer may deliver inside one of our own calls (an abort; a read):
   // ignoring them keeps every handler run whole, never nested in another.
   if (ev.kind === 'closed' || ev.kind === 'drained') return;
-  const key = clientKey(app);
-  const s0 = w.get<ClientState>(key)!;
+  const s0 = w.get<ClientState>(app)!; // a client's application id is its world key (appRef)
   if (s0.verdict !== null) {
     // The client has given up or finished; it only closes what the server closes.
     if (ev.kind === 'peer-closed') sock.close(w, ev.conn);
     return;
   }
   const s = run(w, ev.conn === s0.ctrl ? controlEvent(w, s0, ev) : dataEvent(w, s0, ev));
-  if (s !== s0) w.set(key, s);
+  if (s !== s0) w.set(app, s);
 }
 
 function onWake(w: World, wake: Wake): void {
@@ -116,7 +116,7 @@ function onWake(w: World, wake: Wake): void {
   const here = s.index === wake.index;
   switch (wake.what) {
     case 'start':
-      s = patch(s, { ctrl: sock.connect(w, s.spec.host, s.spec.server, { app: appOf(s), label: 'ctrl' }) });
+      s = patch(s, { ctrl: sock.connect(w, s.spec.host, s.spec.server, { app: appRef(s), label: 'ctrl' }) });
       s = armTimeout(w, s);
       break;
     case 'next':
@@ -372,7 +372,7 @@ function begin(w: World, s: ClientState): ClientState {
       if (s.pasv === null) return fail(w, s, 'no 227 or 229 reply has given a data endpoint');
       try {
         const conn = sock.connect(w, s.spec.host, s.pasv, {
-          app: appOf(s),
+          app: appRef(s),
           label: 'data',
           ...(step.localPort === null ? {} : { localPort: step.localPort }),
         });
@@ -433,8 +433,4 @@ function waitsOnServer(s: ClientState): boolean {
     default:
       return s.wait satisfies never;
   }
-}
-
-function appOf(s: ClientState) {
-  return { type: APP_TYPE, id: s.spec.name };
 }

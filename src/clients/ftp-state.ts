@@ -5,6 +5,7 @@
  * scans other clients: an event costs the same with one client or ten thousand.
  */
 
+import type { AppRef } from '../../sim/net/sockets.ts';
 import * as sock from '../../sim/net/sockets.ts';
 import type { Endpoint } from '../../sim/tcp/segment.ts';
 import { formatDuration, type Time } from '../../sim/time.ts';
@@ -132,6 +133,15 @@ export function clientKey(name: string): string {
     clientKeys.set(name, k);
   }
   return k;
+}
+
+/**
+ * How the socket layer knows a client: its id is its world key, so that an event (whose `app` is the id)
+ * finds the client's state with no lookup of its own. Measured on bench/ftp.ts (3,000 sessions): a lookup
+ * from name to key on each of the 67 events per session was about a tenth of the client models' time.
+ */
+export function appRef(s: ClientState): AppRef {
+  return { type: APP_TYPE, id: clientKey(s.spec.name) };
 }
 
 export function initialState(spec: ClientSpec): ClientState {
