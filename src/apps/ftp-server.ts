@@ -278,31 +278,40 @@ const siteKeys = new Map<string, string>();
 const slotKeys = new Map<string, Map<string, string>>();
 const roleKeys = new Map<string, string>();
 
-function cached(cache: Map<string, string>, name: string, make: () => string): string {
-  let k = cache.get(name);
+function siteKeyOf(host: string): string {
+  let k = siteKeys.get(host);
   if (k === undefined) {
-    if (cache.size >= KEYS_MAX) cache.clear();
-    k = make();
-    cache.set(name, k);
+    if (siteKeys.size >= KEYS_MAX) siteKeys.clear();
+    k = `ftp:${host}`;
+    siteKeys.set(host, k);
   }
   return k;
-}
-
-function siteKeyOf(host: string): string {
-  return cached(siteKeys, host, () => `ftp:${host}`);
 }
 
 function slotKey(host: string, session: string): string {
   let byHost = slotKeys.get(host);
   if (byHost === undefined) {
+    if (slotKeys.size >= KEYS_MAX) slotKeys.clear();
     byHost = new Map();
     slotKeys.set(host, byHost);
   }
-  return cached(byHost, session, () => `ftps:${host}|${session}`);
+  let k = byHost.get(session);
+  if (k === undefined) {
+    if (byHost.size >= KEYS_MAX) byHost.clear();
+    k = `ftps:${host}|${session}`;
+    byHost.set(session, k);
+  }
+  return k;
 }
 
 function roleKey(conn: string): string {
-  return cached(roleKeys, conn, () => `ftpc:${conn}`);
+  let k = roleKeys.get(conn);
+  if (k === undefined) {
+    if (roleKeys.size >= KEYS_MAX) roleKeys.clear();
+    k = `ftpc:${conn}`;
+    roleKeys.set(conn, k);
+  }
+  return k;
 }
 
 // ---- outputs out ----------------------------------------------------------------------------------------------

@@ -164,10 +164,13 @@ export function handleSessionTimeout(site: FtpSite, session: Session, now: Time)
  * copies cost a few µs.
  */
 function transition(site: FtpSite, sessions: Map<string, S>, now: Time, body: (ctx: Ctx) => void): Ctx {
-  // The base is frozen as the result is (what the driver hands in may be fresh); frozen values return at once.
-  deepFreeze(site.config);
-  deepFreeze(site.fs);
-  deepFreeze(site.passivePorts);
+  // The base is frozen as the result is. A site this model made is frozen with its fields (`siteAfter`);
+  // what a driver hands in may be fresh (createServer's, or the object around a record of sessions).
+  if (!Object.isFrozen(site)) {
+    deepFreeze(site.config);
+    deepFreeze(site.fs);
+    deepFreeze(site.passivePorts);
+  }
   const ctx: Ctx = {
     config: site.config,
     now,
@@ -241,10 +244,10 @@ function siteAfter(site: FtpSite, ctx: Ctx): FtpSite {
   }
   return Object.freeze({
     ...site,
-    fs: ctx.fs,
+    fs: deepFreeze(ctx.fs),
     opened: ctx.opened,
     nextPassivePort: ctx.nextPassivePort,
-    passivePorts: ctx.ports,
+    passivePorts: deepFreeze(ctx.ports),
   });
 }
 
