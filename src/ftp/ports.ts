@@ -36,11 +36,19 @@ export function portOwner(table: PortTable, port: number): string | undefined {
 /** A table where `port` belongs to `owner` (or to nobody, when `owner` is undefined). Empty nodes are dropped. */
 export function withPort(table: PortTable, port: number, owner: string | undefined): PortTable {
   check(port);
-  const put = (node: Node | undefined, level: number): Node | undefined => {
-    const i = (port >> SHIFTS[level]!) & 15;
-    const slots: Slot[] = node ? [...node] : new Array<Slot>(16).fill(undefined);
-    slots[i] = level === 3 ? owner : put(slots[i] as Node | undefined, level + 1);
-    return slots.every((x) => x === undefined) ? undefined : Object.freeze(slots);
-  };
-  return put(table, 0);
+  return put(table, 0, port, owner);
+}
+
+/** `withPort` from the node at `level` down (a function of its own, not a closure: see releasePorts). */
+function put(
+  node: Node | undefined,
+  level: number,
+  port: number,
+  owner: string | undefined,
+): Node | undefined {
+  const i = (port >> SHIFTS[level]!) & 15;
+  const slots: Slot[] = node ? [...node] : new Array<Slot>(16).fill(undefined);
+  slots[i] = level === 3 ? owner : put(slots[i] as Node | undefined, level + 1, port, owner);
+  for (const x of slots) if (x !== undefined) return Object.freeze(slots);
+  return undefined;
 }

@@ -266,7 +266,8 @@ function deepFreeze<T>(v: T): T {
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return freeze(v, true);
   Object.freeze(v);
-  for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  // for-in rather than Object.keys: no array per object (the prototype, checked above, adds no keys).
+  for (const k in v) deepFreeze((v as Record<string, unknown>)[k]);
   return v;
 }
 
