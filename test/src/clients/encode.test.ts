@@ -1,7 +1,7 @@
 /** A command line's bytes: the ASCII copy of encodeLine against TextEncoder, which it stands in for. */
 
 import { describe, expect, it } from 'vitest';
-import { encodeLine } from '../../../src/clients/ftp-state.ts';
+import { encodeLine } from '../../../src/clients/bytes.ts';
 
 describe('encodeLine', () => {
   it.each([
