@@ -19,6 +19,14 @@ import type { Verdict } from './trace.ts';
 export const APP_TYPE = 'ftp-client';
 export const WAKE = 'ftp-client:wake';
 
+/** The data of a client's own scheduled event (WAKE): which client, why, for which step (and wait). */
+export interface Wake {
+  readonly client: string;
+  readonly what: 'start' | 'next' | 'wait-done' | 'timeout' | 'connect' | 'command' | 'read';
+  readonly index: number;
+  readonly gen?: number;
+}
+
 /** What the current step waits for. 'idle': nothing, the next step may begin. */
 export type Wait =
   | { readonly on: 'idle' }
