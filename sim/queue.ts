@@ -1,13 +1,14 @@
 /**
  * The event queue: a min-heap ordered by (time, insertion sequence). Equal times keep insertion order, so a
- * run is a pure function of its inputs. Events are immutable values; the heap is the only mutable thing, and
- * `snapshot()` copies it (the events themselves are shared).
+ * run is a pure function of its inputs. An event is its four fields; the queue keeps them in parallel arrays
+ * and builds a SimEvent object only for those who ask for one (inspection, `peek`, `pending`).
  *
- * A 4-ary heap whose keys (time, sequence) sit in typed arrays beside the events, so that sifting compares
- * numbers in contiguous memory instead of reading an event object per comparison. Measured on bench/ftp.ts
- * (10,000 sessions, ~100,000 pending events): the binary heap of objects spent 6% of the run in its
- * comparisons, nearly all of it cache misses on the events; four children share one cache line and the
- * heap is half as deep.
+ * Why this shape (measured on bench/ftp.ts, 10,000 sessions, ~100,000 pending events): a binary heap of
+ * event objects spent 6% of the run in comparisons, nearly all of them cache misses on events scheduled
+ * thousands of events earlier, and each event object was one more allocation that lived long enough to be
+ * copied by the young-generation GC. Here a 4-ary heap compares numbers in typed arrays (four children
+ * share a cache line, and the heap is half as deep), and taking the next event allocates nothing: `take()`
+ * moves it into the queue's `taken*` fields.
  */
 
 import type { Time } from './time.ts';
@@ -21,65 +22,77 @@ export interface SimEvent {
   readonly data: unknown;
 }
 
-function before(a: SimEvent, b: SimEvent): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-}
-
 const ARITY = 4;
 
 export class EventQueue {
-  /** The heap, in heap order; `ats[i]` and `seqs[i]` are `events[i].at` and `.seq`. */
-  private events: SimEvent[] = [];
+  /** The heap, in heap order: entry i is (ats[i], seqs[i], kinds[i], datas[i]). */
   private ats: Float64Array;
   private seqs: Float64Array;
+  private kinds: string[] = [];
+  private datas: unknown[] = [];
+
+  /** The event the last `take()` removed. */
+  takenAt: Time = 0;
+  takenSeq = 0;
+  takenKind = '';
+  takenData: unknown;
 
   /** A queue holding `events`, in any order. */
   constructor(events: readonly SimEvent[] = []) {
     const capacity = Math.max(64, events.length);
     this.ats = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
-    for (const ev of events) this.push(ev);
+    for (const ev of events) this.push(ev.at, ev.seq, ev.kind, ev.data);
   }
 
   get size(): number {
-    return this.events.length;
+    return this.kinds.length;
   }
 
+  /** The time of the next event, or undefined when empty. */
+  peekAt(): Time | undefined {
+    return this.kinds.length === 0 ? undefined : this.ats[0];
+  }
+
+  /** The next event, as an object (for inspection). */
   peek(): SimEvent | undefined {
-    return this.events[0];
+    return this.kinds.length === 0 ? undefined : this.entry(0);
   }
 
-  push(ev: SimEvent): void {
-    const { events } = this;
-    let i = events.length;
+  push(at: Time, seq: number, kind: string, data: unknown): void {
+    const { kinds, datas } = this;
+    let i = kinds.length;
     if (i === this.ats.length) this.grow();
     const { ats, seqs } = this;
-    const at = ev.at;
-    const seq = ev.seq;
-    events.push(ev);
-    // Sift up: move parents down until ev's place is found.
+    kinds.push(kind);
+    datas.push(data);
+    // Sift up: move parents down until the new event's place is found.
     while (i > 0) {
       const p = ((i - 1) / ARITY) | 0;
       const pAt = ats[p]!;
       if (pAt < at || (pAt === at && seqs[p]! < seq)) break;
-      events[i] = events[p]!;
-      ats[i] = pAt;
-      seqs[i] = seqs[p]!;
+      this.move(p, i);
       i = p;
     }
-    events[i] = ev;
     ats[i] = at;
     seqs[i] = seq;
+    kinds[i] = kind;
+    datas[i] = data;
   }
 
-  pop(): SimEvent | undefined {
-    const { events, ats, seqs } = this;
-    const n = events.length;
-    if (n === 0) return undefined;
-    const top = events[0]!;
-    const last = events.pop()!;
+  /** Removes the next event into the `taken*` fields. Returns false when the queue is empty. */
+  take(): boolean {
+    const { ats, seqs, kinds, datas } = this;
+    const n = kinds.length;
+    if (n === 0) return false;
+    this.takenAt = ats[0]!;
+    this.takenSeq = seqs[0]!;
+    this.takenKind = kinds[0]!;
+    this.takenData = datas[0];
+    const lastKind = kinds.pop()!;
+    const lastData = datas.pop();
     const m = n - 1;
-    if (m === 0) return top;
+    if (m === 0) return true;
     const lastAt = ats[m]!;
     const lastSeq = seqs[m]!;
     // Sift down the last event from the root: at each level, the smallest of up to four children.
@@ -100,25 +113,48 @@ export class EventQueue {
         }
       }
       if (lastAt < cAt || (lastAt === cAt && lastSeq < cSeq)) break;
-      events[i] = events[c]!;
-      ats[i] = cAt;
-      seqs[i] = cSeq;
+      this.move(c, i);
       i = c;
     }
-    events[i] = last;
     ats[i] = lastAt;
     seqs[i] = lastSeq;
-    return top;
+    kinds[i] = lastKind;
+    datas[i] = lastData;
+    return true;
   }
 
-  /** A copy of the pending events, for checkpoints and forks (the constructor takes it back). */
-  snapshot(): readonly SimEvent[] {
-    return this.events.slice();
+  /** `take()`, as an object (for callers off the hot path). */
+  pop(): SimEvent | undefined {
+    if (!this.take()) return undefined;
+    return { at: this.takenAt, seq: this.takenSeq, kind: this.takenKind, data: this.takenData };
   }
 
-  /** Pending events in the order they will run (sorted copy; for inspection, not the hot path). */
+  /** An independent copy, for checkpoints and forks. */
+  clone(): EventQueue {
+    const q = new EventQueue();
+    q.ats = this.ats.slice();
+    q.seqs = this.seqs.slice();
+    q.kinds = this.kinds.slice();
+    q.datas = this.datas.slice();
+    return q;
+  }
+
+  /** Pending events in the order they will run (objects, sorted; for inspection, not the hot path). */
   pending(): SimEvent[] {
-    return this.events.slice().sort((a, b) => (before(a, b) ? -1 : 1));
+    const out: SimEvent[] = [];
+    for (let i = 0; i < this.kinds.length; i++) out.push(this.entry(i));
+    return out.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  }
+
+  private entry(i: number): SimEvent {
+    return { at: this.ats[i]!, seq: this.seqs[i]!, kind: this.kinds[i]!, data: this.datas[i] };
+  }
+
+  private move(from: number, to: number): void {
+    this.ats[to] = this.ats[from]!;
+    this.seqs[to] = this.seqs[from]!;
+    this.kinds[to] = this.kinds[from]!;
+    this.datas[to] = this.datas[from];
   }
 
   private grow(): void {

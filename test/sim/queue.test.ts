@@ -4,6 +4,10 @@ import { EventQueue, type SimEvent } from '../../sim/queue.ts';
 
 const ev = (at: number, seq: number): SimEvent => ({ at, seq, kind: 'k', data: null });
 
+function put(q: EventQueue, e: SimEvent): void {
+  q.push(e.at, e.seq, e.kind, e.data);
+}
+
 function drain(q: EventQueue): SimEvent[] {
   const out: SimEvent[] = [];
   for (let e = q.pop(); e !== undefined; e = q.pop()) out.push(e);
@@ -13,13 +17,13 @@ function drain(q: EventQueue): SimEvent[] {
 describe('EventQueue', () => {
   it('pops in time order', () => {
     const q = new EventQueue();
-    for (const [i, t] of [30, 10, 20].entries()) q.push(ev(t, i));
+    for (const [i, t] of [30, 10, 20].entries()) put(q, ev(t, i));
     expect(drain(q).map((e) => e.at)).toEqual([10, 20, 30]);
   });
 
   it('keeps insertion order between equal times', () => {
     const q = new EventQueue();
-    for (let i = 0; i < 50; i++) q.push(ev(i % 2 === 0 ? 5 : 1, i));
+    for (let i = 0; i < 50; i++) put(q, ev(i % 2 === 0 ? 5 : 1, i));
     const out = drain(q);
     expect(out.slice(0, 25).every((e) => e.at === 1)).toBe(true);
     for (let i = 1; i < out.length; i++) {
@@ -30,7 +34,7 @@ describe('EventQueue', () => {
   it('is empty after draining and pops undefined', () => {
     const q = new EventQueue();
     expect(q.pop()).toBeUndefined();
-    q.push(ev(1, 0));
+    put(q, ev(1, 0));
     expect(q.pop()?.at).toBe(1);
     expect(q.size).toBe(0);
     expect(q.pop()).toBeUndefined();
@@ -47,10 +51,10 @@ describe('EventQueue', () => {
           for (const [t, pop] of ops) {
             if (pop) {
               model.sort((a, b) => a.at - b.at || a.seq - b.seq);
-              expect(q.pop()).toBe(model.shift());
+              expect(q.pop()).toEqual(model.shift());
             } else {
               const e = ev(t, seq++);
-              q.push(e);
+              put(q, e);
               model.push(e);
             }
           }
@@ -61,10 +65,10 @@ describe('EventQueue', () => {
     );
   });
 
-  it('snapshot is an independent copy that is still a heap', () => {
+  it('a clone is an independent copy', () => {
     const q = new EventQueue();
-    for (const [i, t] of [5, 3, 9, 1].entries()) q.push(ev(t, i));
-    const copy = new EventQueue(q.snapshot());
+    for (const [i, t] of [5, 3, 9, 1].entries()) put(q, ev(t, i));
+    const copy = q.clone();
     q.pop();
     expect(drain(copy).map((e) => e.at)).toEqual([1, 3, 5, 9]);
     expect(drain(q).map((e) => e.at)).toEqual([3, 5, 9]);
@@ -73,7 +77,7 @@ describe('EventQueue', () => {
   it('takes events in any order, and grows past its first capacity', () => {
     const events = Array.from({ length: 1000 }, (_, i) => ev((i * 7919) % 101, i));
     const q = new EventQueue(events.slice().reverse());
-    for (let i = 0; i < 500; i++) q.push(ev((i * 31) % 57, 1000 + i));
+    for (let i = 0; i < 500; i++) put(q, ev((i * 31) % 57, 1000 + i));
     const out = drain(q);
     expect(out).toHaveLength(1500);
     for (let i = 1; i < out.length; i++) {
@@ -81,5 +85,18 @@ describe('EventQueue', () => {
       const b = out[i]!;
       expect(a.at < b.at || (a.at === b.at && a.seq < b.seq)).toBe(true);
     }
+  });
+
+  it('take() moves the next event into the taken fields, and peek() shows it without taking it', () => {
+    const q = new EventQueue([ev(9, 0), ev(4, 1)]);
+    expect(q.peekAt()).toBe(4);
+    expect(q.peek()).toEqual(ev(4, 1));
+    expect(q.size).toBe(2);
+    expect(q.take()).toBe(true);
+    expect([q.takenAt, q.takenSeq, q.takenKind]).toEqual([4, 1, 'k']);
+    expect(q.take()).toBe(true);
+    expect(q.takenAt).toBe(9);
+    expect(q.take()).toBe(false);
+    expect(q.peekAt()).toBeUndefined();
   });
 });
