@@ -19,6 +19,7 @@ import {
   handleTimeout,
   nextDeadline,
 } from '../../../../src/ftp/index.ts';
+import { earliestDeadline, nextSessionDeadline } from '../../../../src/ftp/session-timers.ts';
 import type { UserDb } from '../../../../src/ftp/users.ts';
 
 export const SERVER = { addr: '10.0.0.1', port: 21 };
@@ -49,6 +50,19 @@ export interface NetOptions {
 
 const ENC = new TextEncoder();
 
+/**
+ * The server, once every session's `nextSessionDeadline` (the adapter's shortcut) is checked against the
+ * timer table's `earliestDeadline`: every state any test reaches is a case of that comparison.
+ */
+function checkedDeadlines(server: FtpServer): FtpServer {
+  for (const s of Object.values(server.sessions)) {
+    const want = earliestDeadline(s, server.config)?.at ?? null;
+    const got = nextSessionDeadline(s, server.config);
+    if (got !== want) throw new Error(`session ${s.id}: nextSessionDeadline ${got}, the table says ${want}`);
+  }
+  return server;
+}
+
 export class Net {
   server: FtpServer;
   now: Time = 0;
@@ -66,7 +80,7 @@ export class Net {
   /** Feeds one input at the current time and carries out the automatic answers; returns every output. */
   feed(input: FtpInput): FtpOutput[] {
     const step = handle(this.server, input, this.now);
-    this.server = step.server;
+    this.server = checkedDeadlines(step.server);
     const out = [...step.outputs];
     this.all.push(...step.outputs);
     for (const o of step.outputs) {
@@ -127,7 +141,7 @@ export class Net {
   at(t: Time): FtpOutput[] {
     this.now = t;
     const step = handleTimeout(this.server, t);
-    this.server = step.server;
+    this.server = checkedDeadlines(step.server);
     this.all.push(...step.outputs);
     return [...step.outputs];
   }

@@ -17,6 +17,7 @@ import {
   handleTimeout,
 } from '../../../../src/ftp/server.ts';
 import type { Session } from '../../../../src/ftp/session-state.ts';
+import { earliestDeadline, nextSessionDeadline } from '../../../../src/ftp/session-timers.ts';
 import { CLIENT, SERVER, USERS } from './driver.ts';
 
 const enc = new TextEncoder();
@@ -98,6 +99,11 @@ function run(): { outputs: FtpOutput[]; steps: number } {
     expect(got.session).toEqual(want.session);
     expect(frozenShape(got.session)).toEqual(frozenShape(want.session));
     expect(got.site).toEqual(want.site);
+    if (got.session !== null) {
+      // The adapter's shortcut to the earliest deadline agrees with the timer table on every state reached.
+      const earliest = earliestDeadline(got.session, got.site.config);
+      expect(nextSessionDeadline(got.session, got.site.config)).toBe(earliest?.at ?? null);
+    }
     expect(Object.isFrozen(got.site) || got.site === site).toBe(true);
     steps++;
     site = got.site;
