@@ -81,6 +81,9 @@ function plainLines(input: Uint8Array, maxLine: number): Framed | null {
       return null; // a line over the limit (or one whose CR the limit must not count): the general rules
     }
   }
+  // Nothing left over (nearly always): the start state itself, rather than a new state and empty buffer that
+  // the session would keep until its next command.
+  if (start === input.length) return { lines, state: FRAMER_START };
   return { lines, state: { rest: input.slice(start), skipping: false } };
 }
 
