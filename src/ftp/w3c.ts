@@ -281,10 +281,28 @@ export function sessionGuid(seed: string | number, index: number): string {
   if (!Number.isSafeInteger(index) || index < 0)
     throw new UsageError(`sessionGuid: index ${index} is not a whole number >= 0`);
   const prng = seedrandom.alea(`${seed}/ftp:session-guid/${index}`);
-  const words = [0, 1, 2, 3].map(() => prng.int32() >>> 0);
+  const w0 = prng.int32();
   // RFC 4122 §4.4: version 4 in the high nibble of the 7th byte, variant 10xx in the 9th.
-  words[1] = ((words[1]! & 0xffff0fff) | 0x00004000) >>> 0;
-  words[2] = ((words[2]! & 0x3fffffff) | 0x80000000) >>> 0;
-  const hex = words.map((w) => w.toString(16).padStart(8, '0')).join('');
+  const w1 = (prng.int32() & 0xffff0fff) | 0x00004000;
+  const w2 = (prng.int32() & 0x3fffffff) | 0x80000000;
+  const w3 = prng.int32();
+  const hex = hex32(w0) + hex32(w1) + hex32(w2) + hex32(w3);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Two lower-case hex digits for each byte value. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * The 32 bits of `w` as 8 lower-case hex digits: what `(w >>> 0).toString(16).padStart(8, '0')` gives, by table.
+ * Measured: a GUID took 4.5 µs, most of it in Number#toString(16) of values above 2^31 (V8's radix
+ * conversion of a double), about 1% of the 10,000-session benchmark.
+ */
+function hex32(w: number): string {
+  return (
+    HEX_BYTE[(w >>> 24) & 255]! +
+    HEX_BYTE[(w >>> 16) & 255]! +
+    HEX_BYTE[(w >>> 8) & 255]! +
+    HEX_BYTE[w & 255]!
+  );
 }

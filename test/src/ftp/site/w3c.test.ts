@@ -1,3 +1,4 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../sim/errors.ts';
 import { MS, SECOND } from '../../../../sim/time.ts';
@@ -202,6 +203,20 @@ describe('session GUIDs', () => {
 
   it('are version-4 shaped, in the 8-4-4-4-12 form', () => {
     for (let i = 0; i < 200; i++) expect(sessionGuid('seed', i)).toMatch(GUID);
+  });
+
+  it('are the seeded stream four words as hex, version and variant bits set (the table gives toString(16))', () => {
+    for (const seed of [1, 'x']) {
+      for (let i = 0; i < 300; i++) {
+        const prng = seedrandom.alea(`${seed}/ftp:session-guid/${i}`);
+        const w = [0, 1, 2, 3].map(() => prng.int32() >>> 0);
+        w[1] = ((w[1]! & 0xffff0fff) | 0x00004000) >>> 0;
+        w[2] = ((w[2]! & 0x3fffffff) | 0x80000000) >>> 0;
+        const hex = w.map((x) => x.toString(16).padStart(8, '0')).join('');
+        const want = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+        expect(sessionGuid(seed, i)).toBe(want);
+      }
+    }
   });
 
   it('depend only on (seed, index)', () => {
