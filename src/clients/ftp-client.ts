@@ -74,19 +74,19 @@ export function finishClients(world: World): void {
 
 // ---- events ----------------------------------------------------------------------------------------------
 
-function onSocket(w: World, { app, ev }: AppCall): void {
+function onSocket(w: World, { slot, ev }: AppCall): void {
   // 'closed' and 'drained' need nothing from a client (an upload is written whole and the socket keeps it),
   // and they are the events the socket layer may deliver inside one of our own calls (an abort; a read):
   // ignoring them keeps every handler run whole, never nested in another.
   if (ev.kind === 'closed' || ev.kind === 'drained') return;
-  const s0 = w.get<ClientState>(app)!; // a client's application id is its world key (appRef)
+  const s0 = w.at<ClientState>(slot)!; // the slot of the client's state (appRef)
   if (s0.verdict !== null) {
     // The client has given up or finished; it only closes what the server closes.
     if (ev.kind === 'peer-closed') sock.close(w, ev.conn);
     return;
   }
   const s = run(w, ev.conn === s0.ctrl ? controlEvent(w, s0, ev) : dataEvent(w, s0, ev));
-  if (s !== s0) w.set(app, s);
+  if (s !== s0) w.put(slot, s);
 }
 
 function onWake(w: World, wake: Wake): void {
@@ -98,7 +98,9 @@ function onWake(w: World, wake: Wake): void {
   const here = s.index === wake.index;
   switch (wake.what) {
     case 'start':
-      s = patch(s, { ctrl: sock.connect(w, s.spec.host, s.spec.server, { app: appRef(s), label: 'ctrl' }) });
+      s = patch(s, {
+        ctrl: sock.connect(w, s.spec.host, s.spec.server, { app: appRef(w, s), label: 'ctrl' }),
+      });
       s = armTimeout(w, s);
       break;
     case 'next':

@@ -135,7 +135,7 @@ function begin(w: World, s: ClientState): ClientState {
       if (s.pasv === null) return fail(w, s, 'no 227 or 229 reply has given a data endpoint');
       try {
         const conn = sock.connect(w, s.spec.host, s.pasv, {
-          app: appRef(s),
+          app: appRef(w, s),
           label: 'data',
           ...(step.localPort === null ? {} : { localPort: step.localPort }),
         });

@@ -70,7 +70,7 @@ export function beginTransfer(w: World, s: ClientState, step: TransferStep): Cli
       const port = step.localPort ?? pickPort(w, s, true)!;
       try {
         sock.listen(w, s.spec.host, port, {
-          app: appRef(s),
+          app: appRef(w, s),
           label: 'data',
           autoRead: autoRead(s, step),
           backlog: 1,
@@ -155,7 +155,7 @@ export function connectData(w: World, s: ClientState): ClientState {
   let conn: string;
   try {
     conn = sock.connect(w, s.spec.host, x.target!, {
-      app: appRef(s),
+      app: appRef(w, s),
       label: 'data',
       autoRead: autoRead(s, x.step),
       ...(localPort === null ? {} : { localPort }),

@@ -14,10 +14,12 @@ import { LOGIN, runClients } from './helpers.ts';
 /** Every state client c was stored with during a run of a login, a RETR and a QUIT. */
 function statesOfARun(): ClientState[] {
   const seen: ClientState[] = [];
-  const set = World.prototype.set;
-  World.prototype.set = function (this: World, key: string, value: unknown) {
-    if (key === 'ftp-client:c') seen.push(value as ClientState);
-    set.call(this, key, value);
+  // Every write to the world goes through put (set included); the run's only client state is c's.
+  const put = World.prototype.put;
+  World.prototype.put = function (this: World, slot: number, value: unknown) {
+    if (typeof value === 'object' && value !== null && 'traits' in value && 'wait' in value)
+      seen.push(value as ClientState);
+    put.call(this, slot, value);
   };
   try {
     runClients([
@@ -28,7 +30,7 @@ function statesOfARun(): ClientState[] {
       },
     ]);
   } finally {
-    World.prototype.set = set;
+    World.prototype.put = put;
   }
   return seen;
 }
