@@ -1,8 +1,9 @@
 /**
  * The state of one FTP client model, and the moves every part of the engine shares: finishing a step,
  * failing, giving the verdict. The state is one immutable value per client under the world key
- * `ftp-client:<name>`; an event replaces it (shallow copies made by `patch`), never edits it. Nothing here
- * scans other clients: an event costs the same with one client or ten thousand.
+ * `ftp-client:<name>` (which socket events reach through its slot, see appRef); an event replaces it
+ * (shallow copies made by `patch`), never edits it. Nothing here scans other clients: an event costs the
+ * same with one client or ten thousand.
  */
 
 import type { AppRef } from '../../sim/net/sockets.ts';
@@ -125,33 +126,20 @@ export interface ClientState {
   readonly verdictCode: number | null;
 }
 
-/**
- * The world key of a client's state, built once per name. A key built by a template literal per lookup is a
- * new string that the world's Map hashes again every time; a kept one carries its hash (the measured reason
- * is sockets.ts's connKey's; here 2 lookups per client event). The cache is cleared past CLIENT_KEYS_MAX
- * names, so a long-lived process (the fuzzer) does not keep every name it ever saw.
- */
-const clientKeys = new Map<string, string>();
-const CLIENT_KEYS_MAX = 1 << 16;
 export function clientKey(name: string): string {
-  let k = clientKeys.get(name);
-  if (k === undefined) {
-    if (clientKeys.size >= CLIENT_KEYS_MAX) clientKeys.clear();
-    k = `ftp-client:${name}`;
-    clientKeys.set(name, k);
-  }
-  return k;
+  return `ftp-client:${name}`;
 }
 
 /**
  * How the socket layer knows a client: by its name, and with the world slot of its state (World.slot), which
  * comes back with each event, so that an event finds the state by an array index rather than a key lookup.
- * Measured on bench/ftp.ts (3,000 sessions): a lookup from name to key on each of the ~67 events per
- * session was about a tenth of the client models' own time, and World.get a Map lookup on top.
+ * Measured on bench/ftp.ts (3,000 sessions): building the key and looking it up on each of the ~67 events
+ * per session was about a tenth of the client models' own time. Wake-ups (a few per session) use the key.
  */
 export function appRef(w: World, s: ClientState): AppRef {
   return { type: APP_TYPE, id: s.spec.name, slot: w.slot(clientKey(s.spec.name)) };
 }
+
 export function initialState(spec: ClientSpec): ClientState {
   return {
     spec,
