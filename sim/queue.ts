@@ -9,6 +9,13 @@
  * copied by the young-generation GC. Here a 4-ary heap compares numbers in typed arrays (four children
  * share a cache line, and the heap is half as deep), and taking the next event allocates nothing: `take()`
  * moves it into the queue's `taken*` fields.
+ *
+ * Lanes: most events are scheduled a fixed delay after the moment they are scheduled (a segment arrives one
+ * path latency after it is sent), and such events come in time order by themselves. An event pushed with the
+ * time it was scheduled at (`now`) goes to the lane of its delay, a plain FIFO, when that keeps the lane in
+ * order; anything else goes to the heap. `take()` picks the least (time, sequence) among the heap's top and
+ * the lanes' heads, so the order is exactly the heap's alone. Measured on bench/ftp.ts (10,000 sessions): 89%
+ * of events are segment arrivals, which then skip the heap's sifting and its cache misses.
  */
 
 import type { Time } from './time.ts';
@@ -23,6 +30,63 @@ export interface SimEvent {
 }
 
 const ARITY = 4;
+/** At most this many lanes (distinct delays) at once; events of further delays go to the heap. */
+const MAX_LANES = 8;
+/** A lane drops its consumed front once it is this long and most of the lane. */
+const COMPACT_AFTER = 4096;
+
+/** A FIFO of events of one delay, in (time, sequence) order: entries [head, length) of its arrays. */
+class Lane {
+  ats: number[] = [];
+  seqs: number[] = [];
+  kinds: string[] = [];
+  datas: unknown[] = [];
+  head = 0;
+
+  constructor(public delay: Time) {}
+
+  get size(): number {
+    return this.kinds.length - this.head;
+  }
+
+  /** Appends the event if that keeps the lane in order; false otherwise. */
+  offer(at: Time, seq: number, kind: string, data: unknown): boolean {
+    const n = this.ats.length;
+    if (n > this.head && this.ats[n - 1]! > at) return false;
+    this.ats.push(at);
+    this.seqs.push(seq);
+    this.kinds.push(kind);
+    this.datas.push(data);
+    return true;
+  }
+
+  shift(): void {
+    this.datas[this.head] = undefined; // let the data go
+    this.head++;
+    if (this.head === this.kinds.length) {
+      this.ats.length = 0;
+      this.seqs.length = 0;
+      this.kinds.length = 0;
+      this.datas.length = 0;
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 > this.kinds.length) {
+      this.ats.splice(0, this.head);
+      this.seqs.splice(0, this.head);
+      this.kinds.splice(0, this.head);
+      this.datas.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  clone(): Lane {
+    const l = new Lane(this.delay);
+    l.ats = this.ats.slice(this.head);
+    l.seqs = this.seqs.slice(this.head);
+    l.kinds = this.kinds.slice(this.head);
+    l.datas = this.datas.slice(this.head);
+    return l;
+  }
+}
 
 export class EventQueue {
   /** The heap, in heap order: entry i is (ats[i], seqs[i], kinds[i], datas[i]). */
@@ -30,6 +94,9 @@ export class EventQueue {
   private seqs: Float64Array;
   private kinds: string[] = [];
   private datas: unknown[] = [];
+  private lanes: Lane[] = [];
+  /** Events in the heap and the lanes. */
+  private count = 0;
 
   /** The event the last `take()` removed. */
   takenAt: Time = 0;
@@ -46,20 +113,87 @@ export class EventQueue {
   }
 
   get size(): number {
-    return this.kinds.length;
+    return this.count;
   }
 
   /** The time of the next event, or undefined when empty. */
   peekAt(): Time | undefined {
+    const lane = this.nextLane();
+    if (lane !== null) return lane.ats[lane.head];
     return this.kinds.length === 0 ? undefined : this.ats[0];
   }
 
   /** The next event, as an object (for inspection). */
   peek(): SimEvent | undefined {
+    const lane = this.nextLane();
+    if (lane !== null) {
+      const i = lane.head;
+      return { at: lane.ats[i]!, seq: lane.seqs[i]!, kind: lane.kinds[i]!, data: lane.datas[i] };
+    }
     return this.kinds.length === 0 ? undefined : this.entry(0);
   }
 
-  push(at: Time, seq: number, kind: string, data: unknown): void {
+  /**
+   * Adds an event. `now`, when given, is the time it is scheduled at: the event may then go to the lane of
+   * its delay (`at - now`). Sequence numbers must increase from one push to the next.
+   */
+  push(at: Time, seq: number, kind: string, data: unknown, now?: Time): void {
+    this.count++;
+    if (now !== undefined && this.toLane(at - now, at, seq, kind, data)) return;
+    this.pushHeap(at, seq, kind, data);
+  }
+
+  private toLane(delay: Time, at: Time, seq: number, kind: string, data: unknown): boolean {
+    const { lanes } = this;
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i]!;
+      if (lane.delay === delay) return lane.offer(at, seq, kind, data);
+    }
+    if (lanes.length < MAX_LANES) {
+      const lane = new Lane(delay);
+      lanes.push(lane);
+      return lane.offer(at, seq, kind, data);
+    }
+    // All lanes taken: an empty one changes its delay (the first events of a run, scheduled at its start
+    // with one-off delays, must not keep the lanes from the delays that recur).
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i]!;
+      if (lane.size === 0) {
+        lane.delay = delay;
+        return lane.offer(at, seq, kind, data);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The lane whose head comes before every other lane's head and the heap's top, or null when the heap's top
+   * comes first (or everything is empty).
+   */
+  private nextLane(): Lane | null {
+    let best: Lane | null = null;
+    let bestAt = 0;
+    let bestSeq = 0;
+    if (this.kinds.length > 0) {
+      bestAt = this.ats[0]!;
+      bestSeq = this.seqs[0]!;
+    } else bestAt = Number.POSITIVE_INFINITY;
+    const { lanes } = this;
+    for (let i = 0; i < lanes.length; i++) {
+      const lane = lanes[i]!;
+      const h = lane.head;
+      if (h === lane.kinds.length) continue;
+      const a = lane.ats[h]!;
+      if (a < bestAt || (a === bestAt && lane.seqs[h]! < bestSeq)) {
+        best = lane;
+        bestAt = a;
+        bestSeq = lane.seqs[h]!;
+      }
+    }
+    return best;
+  }
+
+  private pushHeap(at: Time, seq: number, kind: string, data: unknown): void {
     const { kinds, datas } = this;
     let i = kinds.length;
     if (i === this.ats.length) this.grow();
@@ -82,9 +216,25 @@ export class EventQueue {
 
   /** Removes the next event into the `taken*` fields. Returns false when the queue is empty. */
   take(): boolean {
+    if (this.count === 0) return false;
+    this.count--;
+    const lane = this.nextLane();
+    if (lane !== null) {
+      const h = lane.head;
+      this.takenAt = lane.ats[h]!;
+      this.takenSeq = lane.seqs[h]!;
+      this.takenKind = lane.kinds[h]!;
+      this.takenData = lane.datas[h];
+      lane.shift();
+      return true;
+    }
+    this.takeHeap();
+    return true;
+  }
+
+  private takeHeap(): void {
     const { ats, seqs, kinds, datas } = this;
     const n = kinds.length;
-    if (n === 0) return false;
     this.takenAt = ats[0]!;
     this.takenSeq = seqs[0]!;
     this.takenKind = kinds[0]!;
@@ -92,7 +242,7 @@ export class EventQueue {
     const lastKind = kinds.pop()!;
     const lastData = datas.pop();
     const m = n - 1;
-    if (m === 0) return true;
+    if (m === 0) return;
     const lastAt = ats[m]!;
     const lastSeq = seqs[m]!;
     // Sift down the last event from the root: at each level, the smallest of up to four children.
@@ -120,7 +270,6 @@ export class EventQueue {
     seqs[i] = lastSeq;
     kinds[i] = lastKind;
     datas[i] = lastData;
-    return true;
   }
 
   /** `take()`, as an object (for callers off the hot path). */
@@ -136,6 +285,8 @@ export class EventQueue {
     q.seqs = this.seqs.slice();
     q.kinds = this.kinds.slice();
     q.datas = this.datas.slice();
+    q.lanes = this.lanes.map((l) => l.clone());
+    q.count = this.count;
     return q;
   }
 
@@ -143,6 +294,11 @@ export class EventQueue {
   pending(): SimEvent[] {
     const out: SimEvent[] = [];
     for (let i = 0; i < this.kinds.length; i++) out.push(this.entry(i));
+    for (const l of this.lanes) {
+      for (let i = l.head; i < l.kinds.length; i++) {
+        out.push({ at: l.ats[i]!, seq: l.seqs[i]!, kind: l.kinds[i]!, data: l.datas[i] });
+      }
+    }
     return out.sort((a, b) => a.at - b.at || a.seq - b.seq);
   }
 

@@ -226,7 +226,7 @@ export class World {
       return this.nextSeq - 1;
     }
     const seq = this.nextSeq++;
-    this.queue.push(at, seq, kind, data);
+    this.queue.push(at, seq, kind, data, this.clock);
     return seq;
   }
 
