@@ -209,6 +209,8 @@ export interface ScenarioLike {
   readonly hosts: ReadonlyArray<{ readonly name: string; readonly addr: string }>;
   /** The FTP server, when the scenario has one. */
   readonly server?: { readonly host: string } | null;
+  /** Whether a run records the trace when nothing asks for one (false in a benchmark). */
+  readonly trace: boolean;
 }
 
 export interface ExpectationResult {

@@ -153,7 +153,10 @@ export async function runMain(args: readonly string[], io: Io, api?: ScenarioApi
   let failed = 0;
   for (const { scenario, label } of loaded) {
     const outcome = runner.runScenario(scenario, {
-      trace: true,
+      // A view or a capture is drawn from the trace; without either, the scenario's own choice holds (a
+      // benchmark turns the trace off: its expectations read the final state, and recording 10,000
+      // sessions would cost more time and memory than running them).
+      trace: o.view !== 'none' || o.pcap !== undefined || scenario.trace,
       history: false,
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
       ...(o.profile !== undefined ? { profile: o.profile } : {}),
@@ -285,6 +288,10 @@ export function verdictLines(
   for (const r of failures) {
     out.push('');
     out.push(colour('strong', `  ✗ ${r.text}`));
+    if (!outcome.world.tracing) {
+      out.push('  no trace was recorded (the scenario sets trace: false); --view ladder or json records one');
+      continue;
+    }
     out.push(...traceAround(outcome.world.trace, outcome.scenario, r.seq, colour, width));
   }
   return out;

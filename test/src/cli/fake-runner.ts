@@ -18,7 +18,7 @@ import type {
 } from '../../../src/cli/args.ts';
 import { bulkTransfer, ftpDownload, HOSTS } from '../views/worlds.ts';
 
-interface FakeScenario extends ScenarioLike {
+export interface FakeScenario extends ScenarioLike {
   readonly run: (seed: string, profile: ProfileName) => World;
   readonly check: (world: World) => ExpectationResult[];
 }
@@ -37,6 +37,7 @@ const download = (name: string, about: string, check: FakeScenario['check']): Fa
   name,
   about,
   hosts: HOSTS,
+  trace: true,
   run: (seed, profile) => ftpDownload({ seed, profile }),
   check,
 });
@@ -64,6 +65,7 @@ export const FAKE_SCENARIOS: Readonly<Record<string, FakeScenario>> = {
     name: 'bulk',
     about: '50,000 bytes over one connection.',
     hosts: HOSTS,
+    trace: true,
     run: (seed) => bulkTransfer({ seed }),
     check: (w) => [
       {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../sim/errors.ts';
+import { World } from '../../../sim/world.ts';
 import { runMain } from '../../../src/cli/run.ts';
 import { jsonLines } from '../../../src/views/json.ts';
 import { LADDER_LEGEND } from '../../../src/views/ladder.ts';
@@ -8,7 +9,7 @@ import { stripAnsi, textWidth } from '../../../src/views/text.ts';
 import { w3cLogLines } from '../../../src/views/w3c-log.ts';
 import { mermaidProblems } from '../views/mermaid-syntax.ts';
 import { ftpDownload } from '../views/worlds.ts';
-import { fakeApi, memoryIo } from './fake-runner.ts';
+import { type FakeScenario, fakeApi, memoryIo } from './fake-runner.ts';
 
 async function run(args: string[], o: { isTTY?: boolean; env?: Record<string, string> } = {}) {
   const m = memoryIo(o);
@@ -25,6 +26,52 @@ async function usageError(args: string[]): Promise<string> {
   expect(api.runs, 'nothing runs on bad input').toEqual([]);
   return (await p.catch((e: Error) => e.message)) as string;
 }
+
+/** A benchmark-like scenario: no trace unless asked for, and an expectation that fails. */
+const QUIET: FakeScenario = {
+  name: 'quiet',
+  about: 'Many sessions, read from the final state.',
+  hosts: [{ name: 'server', addr: '10.0.0.1' }],
+  trace: false,
+  run: () => new World({ trace: false }),
+  check: () => [{ text: 'all sessions complete', passed: false, detail: '0 of 3 completed' }],
+};
+
+async function runQuiet(args: string[]) {
+  const m = memoryIo();
+  const api = fakeApi();
+  const file = '/nonexistent/quiet.json';
+  const quiet = {
+    ...api,
+    findBundled: async (id: string) => (id === 'bench/quiet' ? file : api.findBundled!(id)),
+    loadScenario: async (f: string) => (f === file ? QUIET : api.loadScenario(f)),
+  };
+  const code = await runMain(args, m.io, quiet);
+  return { code, ...m, runs: api.runs };
+}
+
+describe('netstep run: what is traced', () => {
+  it('records the trace for a view or a capture, and otherwise as the scenario says', async () => {
+    expect((await run(['kb/download', '--view', 'none'])).runs[0]!.settings.trace).toBe(true);
+    expect((await runQuiet(['bench/quiet', '--view', 'none'])).runs[0]!.settings.trace).toBe(false);
+    expect((await runQuiet(['bench/quiet', '--view', 'ladder'])).runs[0]!.settings.trace).toBe(true);
+    expect(
+      (await runQuiet(['bench/quiet', '--view', 'none', '--pcap', '/tmp/q.pcap'])).runs[0]!.settings.trace,
+    ).toBe(true);
+  });
+
+  it('a failure in an untraced run says that no trace was recorded and how to get one', async () => {
+    const r = await runQuiet(['bench/quiet', '--view', 'none']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toEqual([
+      'FAIL bench/quiet (ftp75, seed 1): 1 of 1 expectations failed',
+      '  ✗ all sessions complete: 0 of 3 completed',
+      '',
+      '  ✗ all sessions complete',
+      '  no trace was recorded (the scenario sets trace: false); --view ladder or json records one',
+    ]);
+  });
+});
 
 describe('netstep run: verdicts and exit codes', () => {
   it('passes with exit code 0 and one verdict line, printing no view when not on a terminal', async () => {
