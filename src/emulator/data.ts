@@ -270,12 +270,24 @@ export class DataConnections {
     const socket = conn?.socket;
     if (conn?.phase !== 'open' || socket == null) return;
     if (socket.write(bytes)) {
+      // Queued behind the rest of this step's outputs; `drainMatters` decides when its turn comes.
       this.host.feed({ kind: 'data-drained', session, data });
     } else {
       socket.once('drain', () => {
         if (conn.phase === 'open') this.host.feed({ kind: 'data-drained', session, data });
       });
     }
+  }
+
+  /**
+   * Whether a data-drained queued for this connection still means something to the model: only while the
+   * connection is open. The last chunk of a download goes out in the same step as data-close (FIN, then
+   * 226), so its drain comes when the connection is closing, and the model, which hands out no more bytes,
+   * would take a step that changes nothing: one of the ten steps of a 1 MB RETR, on the general path (the
+   * other drains take the fast path). The 'drain' event above follows the same rule.
+   */
+  drainMatters(session: string, data: number): boolean {
+    return this.get(session, data)?.phase === 'open';
   }
 
   private close(session: string, data: number): void {

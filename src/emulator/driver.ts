@@ -249,6 +249,9 @@ export class Driver {
 
   /** Feeds one job to the model and carries out its outputs. True when they continue on the next tick. */
   private run(job: Job): boolean {
+    if (job.kind === 'input' && job.input.kind === 'data-drained') {
+      if (!this.data.drainMatters(job.input.session, job.input.data)) return false;
+    }
     const now = this.clock.now();
     const ended = new Set<string>();
     let outputs: readonly FtpOutput[];

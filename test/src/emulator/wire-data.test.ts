@@ -184,6 +184,28 @@ describe('passive mode', () => {
     c.close();
   });
 
+  it('tells the model of a drain after each chunk but the last, which goes out with the FIN and the 226', async () => {
+    const c = await RawClient.login(t.port, 'alice', 'secret');
+    expect((await c.command('TYPE I')).code).toBe(200);
+    const from = t.observed.length;
+    const data = net.connect({ host: '127.0.0.1', port: passivePort(await c.command('PASV')) });
+    const got = drain(data);
+    expect((await c.command('RETR file.bin')).code).toBe(150);
+    expect((await c.reply()).code).toBe(226);
+    expect((await got).bytes.equals(FILE)).toBe(true);
+    await waitFor(t.observed, isInput('data-closed'), from);
+    // The model's data-sends and the driver's data-drained, in the order they happened.
+    const flow = t.observed.slice(from).flatMap((e) => {
+      if (e.kind === 'output' && (e.output.kind === 'data-send' || e.output.kind === 'data-close'))
+        return [e.output.kind === 'data-send' ? `send ${e.output.bytes.length}` : 'close'];
+      if (e.kind === 'input' && e.input.kind === 'data-drained') return ['drained'];
+      return [];
+    });
+    // 300,000 bytes in chunks of 256 KiB: the second chunk is the last.
+    expect(flow).toEqual(['send 262144', 'drained', 'send 37856', 'close']);
+    c.close();
+  });
+
   it('does not establish a passive connection until the previous data connection is fully closed', async () => {
     const c = await RawClient.login(t.port, 'alice', 'secret');
     // First transfer: the client reads it all but keeps its side of the connection open.
