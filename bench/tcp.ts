@@ -10,7 +10,7 @@ import { bulkStar } from '../scenarios/bench/tcp-bulk-100x1MB.ts';
 import { sinkConn, tcpAppNames, tcpAppState } from '../src/clients/tcp-apps.ts';
 import { type RunOutcome, runScenario, type ScenarioInput, validateScenario } from '../src/scenario/index.ts';
 import { ns3Binary, runNs3 } from './ns3.ts';
-import { mb, report } from './util.ts';
+import { mb, peakRss, report, resetPeakRss } from './util.ts';
 
 /** When the last sink saw its sender's FIN: the simulated completion time, in seconds. */
 function completion(o: RunOutcome): number {
@@ -34,6 +34,7 @@ interface Measured {
 export function runWorkload(input: ScenarioInput): Measured {
   const s = validateScenario(input, input.name);
   globalThis.gc?.();
+  resetPeakRss();
   const t0 = process.hrtime.bigint();
   const o = runScenario(s);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -41,7 +42,7 @@ export function runWorkload(input: ScenarioInput): Measured {
     wall,
     events: o.world.steps,
     simEnd: completion(o),
-    rss: process.memoryUsage().rss,
+    rss: peakRss(),
     passed: o.passed,
   };
 }

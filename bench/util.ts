@@ -1,4 +1,6 @@
-/** Small helpers for the benchmarks: wall-clock timing (benchmarks may read the clock) and a report table. */
+/** Small helpers for the benchmarks: wall-clock timing (benchmarks may read the clock), peak memory, a report table. */
+
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Seconds of wall time that fn takes: the best of `runs` runs, to keep the machine's noise out. */
 export function time(fn: () => void, runs = 3): number {
@@ -20,4 +22,27 @@ export function report(title: string, rows: ReadonlyArray<readonly [string, stri
 
 export function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Peak memory: the process's resident-set high-water mark, which `resetPeakRss()` sets back to the current
+ * size first (Linux: /proc/self/clear_refs), so that a figure is the peak of one workload, not of whatever
+ * ran before it in this process. Where that is not possible, the peak since the process started.
+ */
+export function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // not Linux, or not allowed: peakRss() then reports the peak since start
+  }
+}
+
+export function peakRss(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m !== null) return Number(m[1]) * 1024;
+  } catch {
+    // fall through
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
