@@ -8,21 +8,20 @@
  * `schedule`/`set`/`input` (such changes are recorded as inputs, so stepping back and forward replays them).
  *
  * State values are immutable: a model replaces a value, it never edits one in place. That is what makes a
- * checkpoint a shallow copy of the values (see `slot` for how they are stored), and what makes a value a user inspected a snapshot that
- * can never drift.
+ * checkpoint a shallow copy of the values (`slot` says how they are kept), and what makes a value a user
+ * inspected a snapshot that can never drift.
  *
  * ## How history is kept, and why (measured with `npm run bench`)
  * Checkpoints plus replay. Every `historyInterval` steps (default 4096; more in a large world, see
- * `interval()`) the world keeps a checkpoint: the
- * heap array, the state's values (shallow: values are immutable and shared) and the random streams' states,
- * all copied, and the trace length. `back(n)` restores the latest checkpoint at or before the target and
- * replays the few events in between; the run is a pure function of (checkpoint, recorded inputs), so the
- * replay is exact. The alternatives measured worse: keeping every state costs a heap and map copy per event
- * (the 100,000-timer benchmark would copy 100,000 events per step); recording patches for every state change
- * costs an allocation per `set` on the hot path and makes back() walk patches one by one. With checkpoints
- * the hot path pays one integer comparison per step, and back() costs at most `historyInterval` events of
- * replay. `fork()` copies the current state the same way as a checkpoint and shares the checkpoints, which
- * are never mutated.
+ * `interval()`) the world keeps a checkpoint: the event queue, the state's values (shallow: values are
+ * immutable and shared) and the random streams' states, all copied, and the trace length. `back(n)`
+ * restores the latest checkpoint at or before the target and replays the few events in between; the run is
+ * a pure function of (checkpoint, recorded inputs), so the replay is exact. The alternatives measured worse:
+ * keeping every state costs a queue and state copy per event (the 100,000-timer benchmark would copy 100,000
+ * events per step); recording patches for every state change costs an allocation per `set` on the hot path
+ * and makes back() walk patches one by one. With checkpoints the hot path pays one integer comparison per
+ * step, and back() costs at most `historyInterval` events of replay. `fork()` copies the current state the
+ * same way as a checkpoint and shares the checkpoints, which are never mutated.
  */
 
 import { InvariantError, StepLimitError, UsageError } from './errors.ts';
@@ -75,7 +74,7 @@ interface Checkpoint {
   readonly nextSeq: number;
   /** A copy of the queue, never run: restoring copies it again. */
   readonly queue: EventQueue;
-  /** The value of each slot (undefined: no value). Slots are never renumbered, so a copy of the array is enough. */
+  /** The value of each slot (undefined: none). Slots are never renumbered: a copy of the array is enough. */
   readonly values: readonly unknown[];
   readonly rng: ReadonlyMap<string, RngState>;
   readonly traceLength: number;
@@ -101,12 +100,13 @@ export class World {
   private handlers: Map<string, Handler>;
   private queue: EventQueue;
   /**
-   * Model state: a key's value lives in a numbered slot. A key gets its slot the first time it is used and keeps
-   * it for the life of the world (and of its forks, which copy the numbering), so a model may keep the slot of a
-   * key it uses on every event and skip the key lookup (`slot`, `at`, `put`). Why (measured on bench/ftp.ts,
-   * 10,000 sessions, ~190,000 keys): a Map lookup cost ~200 ns there, cache misses in a large hash table, and
-   * the run made ~10 of them per event; an array index costs a tenth of that. Slots of deleted keys are not
-   * reused (a few dozen bytes per key ever used); that keeps a slot number valid in every value that holds it.
+   * Model state: a key's value lives in a numbered slot. A key gets its slot the first time it is used and
+   * keeps it for the life of the world (and of its forks, which copy the numbering), so a model may keep the
+   * slot of a key it uses on every event and skip the key lookup (`slot`, `at`, `put`). Why (measured on
+   * bench/ftp.ts, 10,000 sessions, ~190,000 keys): a Map lookup cost ~200 ns there, cache misses in a large
+   * hash table, and the run made ~10 of them per event; an array index costs a tenth of that. Slots of
+   * deleted keys are not reused (a few dozen bytes per key ever used), so a slot number held in a value
+   * stays valid.
    */
   private slots: Map<string, number>;
   private slotKeys: string[];
@@ -495,7 +495,7 @@ export class World {
     this.clock = cp.now;
     this.nextSeq = cp.nextSeq;
     this.queue = cp.queue.clone();
-    // Slots taken after the checkpoint keep their numbers (a value restored later may hold one); they are empty.
+    // Slots taken after the checkpoint keep their numbers (a value restored later may hold one), empty.
     const values = cp.values.slice();
     for (let i = values.length; i < this.slotKeys.length; i++) values.push(undefined);
     this.values = values;
