@@ -535,6 +535,8 @@ export function tagOf(profile: Profile, name: ReplyName): Tag {
   return profile === 'iis6' && e.iis6 ? (e.iis6Tag ?? e.tag) : e.tag;
 }
 
+const LINE_BREAK = /[\r\n]/;
+
 /**
  * The reply as it goes on the wire (RFC 959 §4.2): `ddd text\r\n`, or for several lines `ddd-first\r\n`, the
  * middle lines, `ddd last\r\n`. A middle line that begins with three digits is padded with a space, as the
@@ -542,6 +544,9 @@ export function tagOf(profile: Profile, name: ReplyName): Tag {
  */
 export function formatReply(reply: Reply): string {
   const { code, lines } = reply;
+  // One line without a line break, nearly every reply: the same text without the arrays and the closure
+  // (measured: formatting was a fifth of the bytes a simple command allocates).
+  if (lines.length === 1 && !LINE_BREAK.test(lines[0]!)) return `${code} ${lines[0]}\r\n`;
   const clean = lines.map((l) => l.replace(/[\r\n]/g, ' '));
   if (clean.length <= 1) return `${code} ${clean[0] ?? ''}\r\n`;
   const middle = clean.slice(1, -1).map((l) => (/^\d{3}/.test(l) ? ` ${l}` : l));

@@ -32,7 +32,7 @@ import { emptyFs, type Fs, lockFile, unlockFile } from './fs.ts';
 import type { FtpInput, FtpOutput } from './io.ts';
 import { NO_PORTS } from './ports.ts';
 import { execute, isAbort } from './session-commands.ts';
-import { type Ctx, endpoint, log, note, type S, say } from './session-context.ts';
+import { type Ctx, endpoint, log, note, type S, say, Touched } from './session-context.ts';
 import { firstPassivePort, releasePorts } from './session-data.ts';
 import { endSession } from './session-end.ts';
 import { fastSessionStep, fastStep } from './session-fast.ts';
@@ -163,7 +163,7 @@ export function handleSessionTimeout(site: FtpSite, session: Session, now: Time)
  * read, the finalize walk and the revocation cost 15-25 µs per input, about a quarter of the whole run; the
  * copies cost a few µs.
  */
-function transition(site: FtpSite, sessions: Map<string, S>, now: Time, body: (ctx: Ctx) => void): Ctx {
+function transition(site: FtpSite, sessions: Touched, now: Time, body: (ctx: Ctx) => void): Ctx {
   // The base is frozen as the result is. A site this model made is frozen with its fields (`siteAfter`);
   // what a driver hands in may be fresh (createServer's, or the object around a record of sessions).
   if (!Object.isFrozen(site)) {
@@ -189,7 +189,7 @@ function transition(site: FtpSite, sessions: Map<string, S>, now: Time, body: (c
 
 /** A transition over the server's record of sessions, of which those named in `own` are touched. */
 function overServer(server: FtpServer, now: Time, own: readonly string[], body: (ctx: Ctx) => void): Step {
-  const touched = new Map<string, S>();
+  const touched = new Touched();
   for (const id of own) {
     const s = sessionOf(server.sessions, id);
     if (s !== undefined) touched.set(id, writableSession(s));
@@ -221,7 +221,7 @@ function overSession(
   now: Time,
   body: (ctx: Ctx) => void,
 ): SessionStep {
-  const touched = new Map<string, S>();
+  const touched = new Touched();
   if (session !== null) touched.set(session.id, writableSession(session));
   const ctx = transition(site, touched, now, body);
   const after = id === null ? undefined : touched.get(id);

@@ -117,6 +117,9 @@ export function isAbort(ctx: Ctx, line: QueuedLine): boolean {
   return c !== 'not-utf8' && c.name === 'ABOR';
 }
 
+/** The commands a REST offset applies to: any other command clears it (RFC 3659 §5). */
+const KEEPS_REST: ReadonlySet<string> = new Set(['RETR', 'STOR', 'APPE', 'STOU', 'LIST', 'NLST']);
+
 /** Executes one command line. */
 export function execute(ctx: Ctx, s: S, line: QueuedLine) {
   s.lastActivityAt = ctx.now;
@@ -147,7 +150,7 @@ export function execute(ctx: Ctx, s: S, line: QueuedLine) {
   if (!def.open && s.login.state !== 'LOGGED-IN') return finish(ctx, s, cmd, {}, 'notLoggedIn');
   // RFC 959 §4.1.3: RNTO must follow RNFR at once; RFC 3659 §5: REST applies to the next command.
   if (parsed.name !== 'RNTO') s.renameFrom = null;
-  if (parsed.name !== 'REST' && !['RETR', 'STOR', 'APPE', 'STOU', 'LIST', 'NLST'].includes(parsed.name)) {
+  if (parsed.name !== 'REST' && !KEEPS_REST.has(parsed.name)) {
     s.restOffset = 0;
   }
   def.run(ctx, s, cmd);
