@@ -9,7 +9,7 @@
  * - netstep serve runs with the node flags of the netstep command (the first line of bin/netstep.js), as a
  *   user's `netstep serve` does.
  * - A first round of each kind (1 client, then 50) is a warm-up: node compiles the code a RETR runs as it
- *   goes (the first hundreds of RETRs cost netstep about twice the CPU of later ones), CPython does not. Its
+ *   goes (its first 500 RETRs cost netstep two to three times the CPU of later ones), CPython does not. Its
  *   figures are printed as "first round" so that a fresh server's speed stays in view; the comparison is
  *   made on the rounds after it, which alternate between the servers, each server keeping its best figure,
  *   so that a burst of load from elsewhere on the machine does not fall on one server only.
