@@ -23,7 +23,7 @@
  * given by the application ('ctrl', 'data') or 'tcp'.
  */
 
-import { assertNever, UsageError } from '../errors.ts';
+import { assertNever, InvariantError, UsageError } from '../errors.ts';
 import * as tcp from '../tcp/index.ts';
 import type { TcpOptions } from '../tcp/options.ts';
 import { ACK, type Endpoint, RST, type Segment, SYN } from '../tcp/segment.ts';
@@ -428,7 +428,18 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
         );
         break;
       case 'data':
-        if (c.autoRead) {
+        if (c.autoRead && !stale && step.tcb !== before.tcb) {
+          // The TCB this step made has been seen by no one else yet (no application has run in this step),
+          // so the read takes the octets from it in place: the same outputs and end of step as the separate
+          // read below, without its TCB and record copies (one data segment in two is read this way in the
+          // FTP benchmark: ~500 bytes of allocation each).
+          const out: tcp.TcpOutput[] = [];
+          const bytes = tcp.readOwned(c.tcb as tcp.MutTcb, out);
+          stale = true;
+          for (const ro of out) readOutput(world, c, ro);
+          settle(world, c);
+          if (bytes.length > 0) emit(world, c, { kind: 'data', conn: c.name, bytes });
+        } else if (c.autoRead) {
           const cur = stale ? world.at<Conn>(key)! : c;
           stale = true;
           const r = tcp.read(cur.tcb, Number.POSITIVE_INFINITY, world.now);
@@ -478,6 +489,24 @@ function apply(world: World, before: Conn, step: tcp.Step): void {
     if (cur === undefined) return;
     c = cur;
   }
+  settle(world, c);
+}
+
+/** What a read can output: a window update, or the error of reading a connection that does not exist. */
+function readOutput(world: World, c: Conn, o: tcp.TcpOutput): void {
+  if (o.kind === 'segment') sendOnRoute(world, c.route, o.seg);
+  else if (o.kind === 'error') {
+    if (world.tracing) world.record('tcp-event', c.host, { conn: c.name, event: 'error', detail: o.error });
+  } else throw new InvariantError(`a read output '${o.kind}'`);
+}
+
+/**
+ * The end of a step, from the connection as stored now: forget it once closed, owe the application a
+ * 'drained' when its send buffer has room again, and make sure a wake is scheduled for its next deadline.
+ */
+function settle(world: World, conn: Conn): void {
+  let c = conn;
+  const key = c.slot;
   // A per-SYN TCB reset in SYN-RECEIVED goes back to LISTEN (RFC 9293 §3.10.7.4); the listener is
   // separate here, so that TCB is simply discarded, like one that reached CLOSED.
   if (c.tcb.state === 'CLOSED' || (c.tcb.state === 'LISTEN' && c.listener !== null)) {

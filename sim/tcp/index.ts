@@ -12,6 +12,7 @@ export {
   atEof,
   type CongestionEvent,
   type DropReason,
+  type MutTcb,
   readable,
   type Step,
   TCP_STATES,
@@ -23,4 +24,4 @@ export {
   unacknowledged,
 } from './tcb.ts';
 export { handleTimeout, nextDeadline } from './timers.ts';
-export { abort, close, createTcb, listen, open, type ReadStep, read, send } from './user.ts';
+export { abort, close, createTcb, listen, open, type ReadStep, read, readOwned, send } from './user.ts';

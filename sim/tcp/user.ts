@@ -23,6 +23,7 @@ import {
   copyTcb,
   dataStart,
   initialTcb,
+  type MutTcb,
   type Step,
   setState,
   type Tcb,
@@ -149,10 +150,32 @@ export function read(tcb: Tcb, maxBytes: number, _now?: Time): ReadStep {
     }
     return { tcb, out: [], bytes: EMPTY };
   }
-  const bytes = peek(tcb.rcvQueue, 0, n);
   const t = copyTcb(tcb);
-  t.rcvQueue = drop(tcb.rcvQueue, n);
   const out: TcpOutput[] = [];
+  const bytes = take(t, n, out);
+  return { tcb: t, out, bytes };
+}
+
+/**
+ * `read(tcb, Infinity)` on a TCB that its caller owns: one returned by a step of this machine that no one
+ * else has been given yet (the socket layer reading at once for an application, inside the step that received
+ * the octets). The TCB is edited in place rather than copied, and the outputs are appended to `out`. A TCB
+ * anyone else may hold must go through `read`, which never changes it.
+ */
+export function readOwned(t: MutTcb, out: TcpOutput[]): Uint8Array {
+  const n = t.rcvQueue.length;
+  if (n === 0) {
+    if (t.state === 'CLOSED' && !t.finReceived)
+      out.push({ kind: 'error', error: 'connection does not exist' });
+    return EMPTY;
+  }
+  return take(t, n, out);
+}
+
+/** Takes `n` readable octets (n > 0) and reopens the window as `read` describes. */
+function take(t: MutTcb, n: number, out: TcpOutput[]): Uint8Array {
+  const bytes = peek(t.rcvQueue, 0, n);
+  t.rcvQueue = drop(t.rcvQueue, n);
   const buf = t.options.rcvBuf;
   const before = t.rcvWnd;
   const room = buf - t.rcvQueue.length;
@@ -160,7 +183,7 @@ export function read(tcb: Tcb, maxBytes: number, _now?: Time): ReadStep {
   if (t.rcvWnd !== before && before * 2 <= buf && t.rcvWnd >= 2 * before && peerMaySend(t)) {
     sendAck(t, out);
   }
-  return { tcb: t, out, bytes };
+  return bytes;
 }
 
 /**

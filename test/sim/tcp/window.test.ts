@@ -4,11 +4,14 @@ import { describe, expect, test } from 'vitest';
 import {
   close,
   handleTimeout,
+  type MutTcb,
   nextDeadline,
   read,
   readable,
+  readOwned,
   send,
   type Tcb,
+  type TcpOutput,
 } from '../../../sim/tcp/index.ts';
 import { MS, SECOND } from '../../../sim/time.ts';
 import { bytes, deliver, established, NOW, peer, TO_PEER, text, us } from './fixtures.ts';
@@ -56,6 +59,29 @@ describe('receive window', () => {
       expect(r).toSendNothing();
       tcb = r.tcb;
     }
+  });
+
+  test('readOwned is read(tcb, all) done in place: the same octets, outputs and TCB, without a copy', () => {
+    const full = deliver(established({ rcvBuf: 3000 }), {
+      ctl: 'ACK',
+      seq: peer(1),
+      ack: us(1),
+      len: 3000,
+    }).tcb;
+    const cases: Tcb[] = [full, established(), read(full, 2999, NOW).tcb];
+    for (const tcb of cases) {
+      const r = read(tcb, Number.POSITIVE_INFINITY, NOW);
+      const owned = { ...tcb } as MutTcb;
+      const out: TcpOutput[] = [];
+      const got = readOwned(owned, out);
+      expect(got).toEqual(r.bytes);
+      expect(out).toEqual(r.out);
+      expect(owned).toEqual(r.tcb);
+    }
+    // The window reopened from zero is announced, as read announces it.
+    const out: TcpOutput[] = [];
+    readOwned({ ...full } as MutTcb, out);
+    expect(out.map((o) => o.kind)).toEqual(['segment']);
   });
 
   test('the right edge never moves left: a read that frees too little keeps the offered window', () => {
