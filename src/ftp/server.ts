@@ -117,7 +117,7 @@ export interface SessionStep {
  * `handle` for a driver that keeps its sessions apart (the simulator's adapter, with 10,000 of them): the
  * site and the one session the input names (null when there is none: a new session, a late event, a lock).
  * The same as `handle({ ...site, sessions: { [id]: session } }, input, now)` taken apart again, tested so in
- * test/src/ftp/session/model.test.ts; an unchanged site comes back as the same object.
+ * test/src/ftp/session/one-session.test.ts; an unchanged site comes back as the same object.
  *
  * Why (measured on the 10,000-session model benchmark, 20 inputs a session): a record of one session built
  * per input has a hidden class of its own for each session name, which V8 then meets in every spread and

@@ -3,7 +3,8 @@
  * data-drained in the middle of the payload (the next chunk goes out) and an upload's data-bytes (the chunk is
  * kept). `fastStep` returns exactly the Step that the general transition (server.ts) returns for the same
  * input, the same fields in the same order and frozen alike, or null when the input is not
- * one of those two common cases, and then the caller takes the general path.
+ * one of those two common cases, and then the caller takes the general path. `fastSessionStep` is the same
+ * for one session apart from its site (server.ts `handleSession`, the simulator's path).
  *
  * Owns: nothing of the protocol; the rules applied are those of session-stream.ts (onDrained + sendMore,
  * onBytes), which stay the reference and are what every other case runs. Tested against them in
