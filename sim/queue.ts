@@ -70,10 +70,12 @@ class Lane {
       this.datas.length = 0;
       this.head = 0;
     } else if (this.head >= COMPACT_AFTER && this.head * 2 > this.kinds.length) {
-      this.ats.splice(0, this.head);
-      this.seqs.splice(0, this.head);
-      this.kinds.splice(0, this.head);
-      this.datas.splice(0, this.head);
+      // copyWithin, not splice: splice would build an array of the removed entries.
+      const n = this.kinds.length - this.head;
+      for (const a of [this.ats, this.seqs, this.kinds, this.datas] as unknown[][]) {
+        a.copyWithin(0, this.head);
+        a.length = n;
+      }
       this.head = 0;
     }
   }

@@ -142,4 +142,22 @@ describe('EventQueue', () => {
       { numRuns: 300 },
     );
   });
+
+  it('a long lane drops its consumed front and keeps its order', () => {
+    const q = new EventQueue();
+    let seq = 0;
+    let now = 0;
+    const order: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      // One delay, so one lane; the clock moves on with each push.
+      for (let i = 0; i < 6000; i++) q.push(now + 10, seq++, 'k', null, now++);
+      for (let i = 0; i < 5000; i++) {
+        expect(q.take()).toBe(true);
+        order.push(q.takenSeq);
+      }
+    }
+    while (q.take()) order.push(q.takenSeq);
+    expect(order).toHaveLength(18000);
+    expect(order.every((s, i) => i === 0 || s > order[i - 1]!)).toBe(true);
+  });
 });
