@@ -154,10 +154,10 @@ export function handleSessionTimeout(site: FtpSite, session: Session, now: Time)
 
 /**
  * Runs `body` with writable copies of the sessions it touches (`writableSession`) in `ctx.sessions`, and the
- * site's fields in the context; the caller puts the result back together and freezes it. Deeper values (a
- * command, an endpoint, received chunks, a payload) are shared with the base and stay frozen, so an edit
- * deeper than the copies would throw rather than change the base. The result is frozen deeply, stopping at
- * what was frozen already, as immer's auto-freeze does.
+ * site's fields in the context; the caller puts the result back together and freezes it. What a copy holds
+ * is shared with the base and stays frozen until replaced (or copied on its first edit, `editTransfer`), so
+ * an edit in place of a shared value throws rather than changes the base. The result is frozen deeply,
+ * stopping at what was frozen already, as immer's auto-freeze does.
  *
  * Why not immer's produce, which this replaced (measured on the 1,000-session benchmark): a proxy per object
  * read, the finalize walk and the revocation cost 15-25 µs per input, about a quarter of the whole run; the
