@@ -129,7 +129,10 @@ function run(): { outputs: FtpOutput[]; steps: number } {
       queue.push(
         ...step(
           id,
-          () => apart(handle(server, i, t).server, id, handle(server, i, t).outputs),
+          () => {
+            const r = handle(server, i, t);
+            return apart(r.server, id, r.outputs);
+          },
           () => handleSession(site, s, i, t),
         ),
       );
