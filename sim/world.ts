@@ -91,7 +91,14 @@ const DEFAULT_INTERVAL = 4096;
 const DEFAULT_MAX_STEPS = 50_000_000;
 
 export class World {
+  private static serials = 0;
+
   readonly seed: string;
+  /**
+   * A number no other world in this process has (forks included): for caches of things that are fixed in
+   * one world, such as slot numbers. Never part of a run's output.
+   */
+  readonly serial = World.serials++;
   readonly tracing: boolean;
   readonly historyOn: boolean;
   readonly historyInterval: number;
@@ -263,6 +270,11 @@ export class World {
       this.values.push(undefined);
     }
     return i;
+  }
+
+  /** The slot of a key that has one, without taking one: undefined for a key never used in this world. */
+  slotOf(key: string): number | undefined {
+    return this.slots.get(key);
   }
 
   /** The value in a slot (see `slot`): `get` without the key lookup. */

@@ -37,22 +37,49 @@ export { EPHEMERAL_HIGH, EPHEMERAL_LOW, isListening, tupleInUse } from './ports.
 export type { AppCall, AppRef, Conn, Listener, SocketEvent } from './socket-types.ts';
 
 /**
- * The world key of a connection, built once per name. A key built by a template literal per lookup is a new
- * string that the world's Map hashes again every time; an interned one carries its hash. Measured on
- * bench/ftp.ts (1,000 sessions): World.get was the largest self time after GC (836 ms of a profile), most of it
- * hashing fresh `conn:` keys. The cache is cleared when it grows past CONN_KEYS_MAX names, so a long-lived
- * process (the fuzzer) does not keep every name it ever saw.
+ * Where a connection named by an application is kept: its world key, built once per name, and its slot in
+ * the last world that asked. A key built by a template literal per lookup is a new string that the world's
+ * Map hashes again every time, and the world's Map of all keys is large (measured on bench/ftp.ts, 10,000
+ * sessions: a lookup there cost ~500 ns, and applications name a connection in one event of four); the slot
+ * is an array index. Slot numbers never change in a world, so the entry is right for as long as it names the
+ * same world (`World.serial`). Cleared past CONN_KEYS_MAX names, so a long-lived process (the fuzzer) does
+ * not keep every name it ever saw.
  */
-const connKeys = new Map<string, string>();
+interface ConnPlace {
+  readonly key: string;
+  world: number;
+  slot: number;
+}
+const connPlaces = new Map<string, ConnPlace>();
 const CONN_KEYS_MAX = 1 << 16;
-function connKey(name: string): string {
-  let k = connKeys.get(name);
-  if (k === undefined) {
-    if (connKeys.size >= CONN_KEYS_MAX) connKeys.clear();
-    k = `conn:${name}`;
-    connKeys.set(name, k);
+function connPlace(name: string): ConnPlace {
+  let p = connPlaces.get(name);
+  if (p === undefined) {
+    if (connPlaces.size >= CONN_KEYS_MAX) connPlaces.clear();
+    p = { key: `conn:${name}`, world: -1, slot: -1 };
+    connPlaces.set(name, p);
   }
-  return k;
+  return p;
+}
+
+/** The connection record of a name, or undefined when there is none now. */
+function connNamed(world: World, name: string): Conn | undefined {
+  const p = connPlace(name);
+  if (p.world !== world.serial) {
+    const slot = world.slotOf(p.key);
+    if (slot === undefined) return undefined;
+    p.world = world.serial;
+    p.slot = slot;
+  }
+  return world.at<Conn>(p.slot);
+}
+
+/** The slot of a new connection's record: taken, and remembered for `connNamed`. */
+function connSlot(world: World, name: string): number {
+  const p = connPlace(name);
+  p.slot = world.slot(p.key);
+  p.world = world.serial;
+  return p.slot;
 }
 
 /** The key under which `host` finds the connection of a 4-tuple (its slot). */
@@ -224,14 +251,14 @@ export function read(world: World, name: string, max = Number.POSITIVE_INFINITY)
 }
 
 export function close(world: World, name: string): void {
-  const c = world.get<Conn>(connKey(name));
+  const c = connNamed(world, name);
   if (c === undefined) return; // already gone: closing twice is harmless
   if (world.tracing) world.record('sock-call', c.host, { conn: name, call: 'close' });
   apply(world, c, tcp.close(c.tcb, world.now));
 }
 
 export function abort(world: World, name: string): void {
-  const c = world.get<Conn>(connKey(name));
+  const c = connNamed(world, name);
   if (c === undefined) return;
   if (world.tracing) world.record('sock-call', c.host, { conn: name, call: 'abort' });
   apply(world, c, tcp.abort(c.tcb, world.now));
@@ -244,7 +271,7 @@ export function abort(world: World, name: string): void {
  * A name that never existed is a UsageError.
  */
 function liveConn(world: World, name: string, call: string): Conn | undefined {
-  const c = world.get<Conn>(connKey(name));
+  const c = connNamed(world, name);
   if (c !== undefined) return c;
   const m = /^(.+)\/[^/#]+#(\d+)$/.exec(name);
   if (m === null || Number(m[2]) >= (world.get<number>(`conns:${m[1]}`) ?? 1)) return getConn(world, name);
@@ -259,13 +286,13 @@ function liveConn(world: World, name: string, call: string): Conn | undefined {
 }
 
 export function getConn(world: World, name: string): Conn {
-  const c = world.get<Conn>(connKey(name));
+  const c = connNamed(world, name);
   if (c === undefined) throw new UsageError(`no connection named '${name}' (it may have closed)`);
   return c;
 }
 
 export function findConn(world: World, name: string): Conn | undefined {
-  return world.get<Conn>(connKey(name));
+  return connNamed(world, name);
 }
 
 // ---- segments arriving at a host ---------------------------------------------------------------------------
@@ -311,7 +338,7 @@ function newConn(
   const l = { addr: local.addr, port: local.port };
   const r = { addr: remote.addr, port: remote.port };
   const tcb = tcp.createTcb(l, r, tcpOptions(world, host)); // first: bad options throw before anything is taken
-  const slot = world.slot(connKey(name));
+  const slot = connSlot(world, name);
   world.set(demuxKey(host, l.port, r.addr, r.port), slot);
   bind(world, host, l.port, +1);
   // The peer finds this connection's segments under its own demux key: the 4-tuple seen from its side.
