@@ -26,6 +26,29 @@ export const SERVER = { addr: '10.0.0.1', port: 21 };
 export const CLIENT = { addr: '10.0.0.2', port: 50000 };
 export const OTHER = { addr: '10.0.0.9', port: 50000 };
 
+const enc = new TextEncoder();
+
+/** Model inputs for scripts of interleaved sessions, from a client at CLIENT.addr to SERVER. */
+export const inputs = {
+  line: (session: string, text: string): FtpInput => ({
+    kind: 'control-bytes',
+    session,
+    bytes: enc.encode(text),
+  }),
+  opened: (session: string, port: number): FtpInput => ({
+    kind: 'control-opened',
+    session,
+    client: { addr: CLIENT.addr, port },
+    server: SERVER,
+  }),
+  accepted: (session: string, data: number, port: number): FtpInput => ({
+    kind: 'data-accepted',
+    session,
+    data,
+    remote: { addr: CLIENT.addr, port },
+  }),
+};
+
 export const USERS: UserDb = {
   users: [{ name: 'bob', password: 'secret' }],
   anonymous: true,

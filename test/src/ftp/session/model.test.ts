@@ -15,20 +15,10 @@ import {
   handleTimeout,
   nextDeadline,
 } from '../../../../src/ftp/index.ts';
-import { CLIENT, FILES, SERVER, USERS } from './driver.ts';
+import { FILES, inputs, USERS } from './driver.ts';
 
 const enc = new TextEncoder();
-const bytes = (session: string, text: string): FtpInput => ({
-  kind: 'control-bytes',
-  session,
-  bytes: enc.encode(text),
-});
-const opened = (session: string, port: number): FtpInput => ({
-  kind: 'control-opened',
-  session,
-  client: { addr: CLIENT.addr, port },
-  server: SERVER,
-});
+const { line: bytes, opened } = inputs;
 
 /** Two interleaved sessions with transfers, uploads, a lock and timeouts; [time, input] or [time, 'tick']. */
 const SCRIPT: Array<[number, FtpInput | 'tick']> = [
@@ -38,7 +28,7 @@ const SCRIPT: Array<[number, FtpInput | 'tick']> = [
   [1, { kind: 'data-listening', session: 'a', data: 1 }],
   [2, bytes('b', 'USER anonymous\r\nPASS me@\r\nPASV\r\n')],
   [2, { kind: 'data-listening', session: 'b', data: 1 }],
-  [3, { kind: 'data-accepted', session: 'a', data: 1, remote: { addr: CLIENT.addr, port: 40100 } }],
+  [3, inputs.accepted('a', 1, 40100)],
   [3, bytes('a', 'STOR up.txt\r\n')],
   [4, { kind: 'data-bytes', session: 'a', data: 1, bytes: enc.encode('hi') }],
   [5, bytes('b', 'RETR up.txt\r\n')], // b's transfer waits for its connection; the file is locked by a's upload

@@ -18,27 +18,11 @@ import {
 } from '../../../../src/ftp/server.ts';
 import type { Session } from '../../../../src/ftp/session-state.ts';
 import { earliestDeadline, nextSessionDeadline } from '../../../../src/ftp/session-timers.ts';
-import { CLIENT, SERVER, USERS } from './driver.ts';
+import { inputs, USERS } from './driver.ts';
 
 const enc = new TextEncoder();
 const BIG = new Uint8Array(5_000).map((_, i) => (i * 7) & 0xff);
-const line = (session: string, text: string): FtpInput => ({
-  kind: 'control-bytes',
-  session,
-  bytes: enc.encode(text),
-});
-const opened = (session: string, port: number): FtpInput => ({
-  kind: 'control-opened',
-  session,
-  client: { addr: CLIENT.addr, port },
-  server: SERVER,
-});
-const accepted = (session: string, data: number, port: number): FtpInput => ({
-  kind: 'data-accepted',
-  session,
-  data,
-  remote: { addr: CLIENT.addr, port },
-});
+const { line, opened, accepted } = inputs;
 
 /** [time, input] or [time, 'tick']; data-listen and data-send are answered at once, as the adapter does. */
 const SCRIPT: Array<[number, FtpInput | 'tick']> = [
