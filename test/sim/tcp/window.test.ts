@@ -18,6 +18,11 @@ import { bytes, deliver, established, NOW, peer, TO_PEER, text, us } from './fix
 
 const RTO = 200 * MS;
 
+/** An established TCB with a receive buffer of `buf` octets, all of them received and unread. */
+function filled(buf: number): Tcb {
+  return deliver(established({ rcvBuf: buf }), { ctl: 'ACK', seq: peer(1), ack: us(1), len: buf }).tcb;
+}
+
 describe('receive window', () => {
   test('a slow reader closes the window: it shrinks by every octet received', () => {
     let tcb = established({ rcvBuf: 3000 });
@@ -33,12 +38,7 @@ describe('receive window', () => {
   });
 
   test('reading reopens the window only by min(RCV.BUFF / 2, MSS) at least, then announces it', () => {
-    const full = deliver(established({ rcvBuf: 3000 }), {
-      ctl: 'ACK',
-      seq: peer(1),
-      ack: us(1),
-      len: 3000,
-    }).tcb;
+    const full = filled(3000);
     expect(full.rcvWnd).toBe(0);
     const little = read(full, 1000, NOW);
     expect(little.bytes.length).toBe(1000);
@@ -62,12 +62,7 @@ describe('receive window', () => {
   });
 
   test('readOwned is read(tcb, all) done in place: the same octets, outputs and TCB, without a copy', () => {
-    const full = deliver(established({ rcvBuf: 3000 }), {
-      ctl: 'ACK',
-      seq: peer(1),
-      ack: us(1),
-      len: 3000,
-    }).tcb;
+    const full = filled(3000);
     const cases: Tcb[] = [full, established(), read(full, 2999, NOW).tcb];
     for (const tcb of cases) {
       const r = read(tcb, Number.POSITIVE_INFINITY, NOW);
