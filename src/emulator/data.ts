@@ -23,8 +23,11 @@
  *   Node starts the connect on its next tick, so the emulator waits for that tick before it carries out the
  *   model's next output: the SYN leaves before the 200 reply, as FTP 7.5 sends them (KB 2505047).
  * - data-send → write; data-drained at once when node's buffer is below its mark, else on 'drain'.
- * - data-close → end() (FIN). Sockets allow half-open connections, so node reports 'close' only when both
- *   directions are done: then data-closed. The client's FIN → data-peer-closed. An error → data-reset.
+ * - data-close → end() (FIN), through close(), which tells the driver when the FIN has been handed to the
+ *   kernel: node's 'finish', emitted once its shutdown(SHUT_WR) has completed, which is after the last bytes
+ *   were written (the driver holds the 226 until then). Sockets allow half-open connections, so node reports
+ *   'close' only when both directions are done: then data-closed. The client's FIN → data-peer-closed. An
+ *   error → data-reset.
  * - data-abort → resetAndDestroy() (RST) for an open connection, destroy() for a connect in progress.
  */
 
@@ -86,13 +89,7 @@ export class DataConnections {
 
   perform(
     o: Out<
-      | 'data-listen'
-      | 'data-release'
-      | 'data-stop-listening'
-      | 'data-connect'
-      | 'data-send'
-      | 'data-close'
-      | 'data-abort'
+      'data-listen' | 'data-release' | 'data-stop-listening' | 'data-connect' | 'data-send' | 'data-abort'
     >,
   ): void {
     switch (o.kind) {
@@ -110,9 +107,6 @@ export class DataConnections {
         break;
       case 'data-send':
         this.send(o.session, o.data, o.bytes);
-        break;
-      case 'data-close':
-        this.close(o.session, o.data);
         break;
       case 'data-abort':
         this.abort(o.session, o.data);
@@ -290,11 +284,51 @@ export class DataConnections {
     return this.get(session, data)?.phase === 'open';
   }
 
-  private close(session: string, data: number): void {
+  /**
+   * data-close: ends the connection (FIN after what was sent). True when `sent` will be called, later and
+   * once, when the FIN has been handed to the kernel ('finish') or the connection is gone ('close'); false
+   * when there was nothing to close.
+   *
+   * node calls shutdown() only once every byte written has been handed to the kernel, so a client that stops
+   * reading keeps the FIN (and the driver's 226) waiting. Our choice: such a client gets the data channel
+   * timeout to read the rest, as a closing connection of an ended session does, and is then reset (the model
+   * is told data-reset), so that the session's replies go on. A socket with nothing left to write needs no
+   * timer: its shutdown goes out in the next turn of the event loop.
+   */
+  close(session: string, data: number, sent: () => void): boolean {
     const conn = this.get(session, data);
-    if (conn === undefined || conn.socket === null || conn.phase !== 'open') return;
+    const socket = conn?.socket;
+    if (conn === undefined || socket == null || conn.phase !== 'open') return false;
     conn.phase = 'closing';
-    conn.socket.end();
+    let timer: NodeJS.Timeout | null = null;
+    let done = false;
+    const over = () => {
+      if (done) return;
+      done = true;
+      if (timer !== null) clearTimeout(timer);
+      sent();
+    };
+    socket.once('finish', over);
+    socket.once('close', over);
+    socket.end();
+    if (socket.writableLength > 0) {
+      timer = setTimeout(() => {
+        if (conn.phase !== 'closing' || conn.socket !== socket) return;
+        this.host.notice(
+          `data connection to ${socket.remoteAddress}:${socket.remotePort} reset: the client read nothing of its last ${socket.writableLength} bytes for the data channel timeout`,
+        );
+        socket.resetAndDestroy();
+        this.forget(conn);
+        this.host.feed({ kind: 'data-reset', session, data });
+      }, this.lingerMs);
+      timer.unref();
+    }
+    this.limitClosing(session);
+    return true;
+  }
+
+  /** At most MAX_CLOSING_PER_SESSION closing connections per session: beyond it the oldest is reset. */
+  private limitClosing(session: string): void {
     const closing = [...(this.conns.get(session)?.values() ?? [])].filter((c) => c.phase === 'closing');
     if (closing.length > MAX_CLOSING_PER_SESSION) {
       const oldest = closing[0]!;

@@ -7,6 +7,13 @@
  * and per address, the held reply of a failed login, unread and unanswered control input. Leaves out: data
  * connections (data.ts), which rules the limits follow (policies.ts), starting and stopping (emulator.ts).
  *
+ * Order: a session's outputs are carried out in the order the model gave them, and two of them make the
+ * session's later outputs wait, while other sessions go on: a data-connect waits for node's next tick (node
+ * issues the connect then: the SYN leaves before the 200 reply), and a data-close waits until the data
+ * socket's FIN has been handed to the kernel (the 226 then leaves after the FIN, as FTP 7.5 sends them,
+ * KB 2505047; node issues shutdown() a loop turn after end(), so writing the 226 at once sent it first).
+ * While a session's outputs wait, its control input waits too.
+ *
  * Control input is fed one line at a time (the bytes up to each LF; the model does the framing), so that the
  * driver can stop between two lines: while a failed login's 530 is held, while the session has
  * MAX_QUEUED_LINES commands waiting behind a transfer, or while the client does not read its replies. Unread
@@ -67,8 +74,13 @@ export class Driver {
   private readonly refused = new Set<net.Socket>();
   private readonly jobs: Job[] = [];
   private readonly data: DataConnections;
-  /** A job's outputs are being carried out (perhaps across a tick, after a data-connect). */
+  /** Jobs are being run (loop). */
   private busy = false;
+  /**
+   * Sessions whose next outputs wait (behind a data-connect's tick or a data-close's FIN), with the batches
+   * that wait, in order. An entry with no batch still holds the session's later batches and control input.
+   */
+  private readonly waiting = new Map<string, Batch[]>();
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAt: Time | null = null;
@@ -120,6 +132,7 @@ export class Driver {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.waiting.clear();
     this.data.destroyAll();
     for (const socket of this.refused) socket.destroy();
     for (const c of this.controls.values()) {
@@ -202,7 +215,7 @@ export class Driver {
         this.pending.delete(c); // the session is over: what it sent is not read
         continue;
       }
-      if (c.gate !== null) continue;
+      if (c.gate !== null || this.waiting.has(c.id)) continue;
       if (c.inbox.length > 0) {
         if (session.queue.length >= MAX_QUEUED_LINES || c.socket.writableLength > MAX_UNREAD_REPLIES)
           continue;
@@ -235,129 +248,172 @@ export class Driver {
     this.loop();
   }
 
-  /** Runs jobs until none is left; returns early when a job's outputs continue on the next tick. */
+  /** Runs jobs until none is left. */
   private loop(): void {
     for (;;) {
       if (this.stopped) return;
       const job = this.jobs.shift() ?? this.nextControlJob();
       if (job === undefined) break;
-      if (this.run(job)) return;
+      this.run(job);
     }
     this.busy = false;
     this.armTimer();
   }
 
-  /** Feeds one job to the model and carries out its outputs. True when they continue on the next tick. */
-  private run(job: Job): boolean {
+  /** Feeds one job to the model and carries out its outputs (or queues them behind the session's wait). */
+  private run(job: Job): void {
     if (job.kind === 'input' && job.input.kind === 'data-drained') {
-      if (!this.data.drainMatters(job.input.session, job.input.data)) return false;
+      if (!this.data.drainMatters(job.input.session, job.input.data)) return;
     }
     const now = this.clock.now();
-    const ended = new Set<string>();
-    let outputs: readonly FtpOutput[];
     if (job.kind === 'tick') {
-      // Each session whose deadline has come, in the order they opened; their outputs form one batch.
-      const all: FtpOutput[] = [];
+      // Each session whose deadline has come, in the order they opened.
+      const steps: [string, readonly FtpOutput[]][] = [];
       for (const id of this.model.due(now)) {
         try {
-          all.push(...this.model.timeout(id, now));
+          steps.push([id, this.model.timeout(id, now)]);
         } catch (e) {
           this.fault(e, job);
+          steps.push([id, []]);
         }
-        ended.add(id);
       }
-      outputs = all;
-    } else {
-      try {
-        outputs = this.model.handle(job.input, now);
-      } catch (e) {
-        this.fault(e, job);
-        return false;
-      }
-      if ('session' in job.input) ended.add(job.input.session);
+      this.options.observe?.({ at: now, kind: 'tick' });
+      for (const [id, outputs] of steps) this.carryOut(this.batch(id, outputs, now));
+      return;
     }
-    if (this.options.observe !== undefined) {
-      this.options.observe(
-        job.kind === 'tick' ? { at: now, kind: 'tick' } : { at: now, kind: 'input', input: job.input },
-      );
+    const input = job.input;
+    let outputs: readonly FtpOutput[];
+    try {
+      outputs = this.model.handle(input, now);
+    } catch (e) {
+      this.fault(e, job);
+      return;
     }
-    if (job.kind === 'input' && job.input.kind === 'control-opened') {
-      const s = this.model.session(job.input.session);
+    this.options.observe?.({ at: now, kind: 'input', input });
+    const session = 'session' in input ? input.session : null;
+    if (input.kind === 'control-opened') {
+      const s = this.model.session(input.session);
       if (s !== undefined) this.sessionOfGuid.set(s.guid, s.id);
     }
-    if (job.kind === 'input' && job.quota)
+    if (job.quota)
       outputs = storageExceeded(
         outputs,
-        job.input,
-        'session' in job.input ? this.model.session(job.input.session)?.guid : undefined,
+        input,
+        session === null ? undefined : this.model.session(session)?.guid,
         this.limits.maxUploadBytes,
       );
-    const batch: Batch = {
-      outputs,
-      gates: failedLogins(outputs, this.limits.loginFailDelay > 0 ? this.sessionOfGuid : null),
-      now,
-      ended,
-    };
-    return this.carryOut(batch, 0);
+    this.carryOut(this.batch(session, outputs, now));
   }
 
-  private carryOut(batch: Batch, from: number): boolean {
+  /** One step's outputs: all of the session the input named (handleSession reads and writes no other). */
+  private batch(session: string | null, outputs: readonly FtpOutput[], now: Time): Batch {
+    const gates = failedLogins(outputs, this.limits.loginFailDelay > 0 ? this.sessionOfGuid : null);
+    return { session, outputs, gates, now, next: 0 };
+  }
+
+  /** Carries out a batch now, or queues it when its session's earlier outputs wait. */
+  private carryOut(batch: Batch): void {
+    const id = batch.session;
+    const queue = id === null ? undefined : this.waiting.get(id);
+    if (queue !== undefined) {
+      queue.push(batch);
+      return;
+    }
+    if (this.proceed(batch) && id !== null) this.settled(id);
+  }
+
+  /**
+   * Carries out a batch's outputs from `batch.next` on. False when an output makes the rest wait: the session
+   * then has an entry in `waiting` (holding this batch when outputs are left), and resume() goes on.
+   */
+  private proceed(batch: Batch): boolean {
     const { outputs } = batch;
-    for (let i = from; i < outputs.length; i++) {
-      // Stopped while the batch waited for a tick: nothing more is opened or written.
-      if (this.stopped) return true;
+    while (batch.next < outputs.length) {
+      // Stopped while the batch waited: nothing more is opened or written.
+      if (this.stopped) return false;
+      const i = batch.next++;
       const o = outputs[i]!;
+      let wait = false;
       try {
-        this.perform(o, batch.gates.has(i), batch.now);
+        wait = this.perform(o, batch.gates.has(i), batch.now);
       } catch (e) {
         this.notice(`internal error carrying out ${o.kind}: ${(e as Error).stack ?? e}`);
       }
-      if (o.kind === 'control-close') batch.ended.add(o.session);
-      if (o.kind === 'data-connect' && i + 1 < outputs.length) {
-        // Node issues the connect on its next tick (net.Socket#connect to an IP address): the SYN must leave
-        // before the next output (the 200 reply), so the rest of the batch waits for that tick.
-        process.nextTick(() => {
-          if (!this.carryOut(batch, i + 1)) this.loop();
-        });
-        return true;
+      if (wait && batch.session !== null) {
+        this.waiting.set(batch.session, batch.next < outputs.length ? [batch] : []);
+        return false;
       }
     }
-    for (const id of batch.ended) {
-      if (this.model.session(id) === undefined) this.sessionOver(id);
-    }
-    return false;
+    return true;
   }
 
-  private perform(o: FtpOutput, gate: boolean, now: Time): void {
+  /** What session `id` waited for has happened (never called synchronously from perform): its outputs go on. */
+  private resume(id: string): void {
+    const queue = this.waiting.get(id);
+    if (queue === undefined || this.stopped) return;
+    this.waiting.delete(id);
+    const now = this.clock.now();
+    for (let k = 0; k < queue.length; k++) {
+      queue[k]!.now = now; // observers see when the outputs are carried out
+      if (!this.proceed(queue[k]!)) {
+        // Waits again: the batches behind join the new wait.
+        this.waiting.get(id)?.push(...queue.slice(k + 1));
+        return;
+      }
+    }
+    this.settled(id);
+    this.kick(); // its control input may go on
+  }
+
+  /** Every output of session `id` so far has been carried out: when the model has ended it, it is over here. */
+  private settled(id: string): void {
+    if (this.model.session(id) === undefined) this.sessionOver(id);
+  }
+
+  /** Carries out one output. True when the session's later outputs wait for resume() (see the file's opening). */
+  private perform(o: FtpOutput, gate: boolean, now: Time): boolean {
     switch (o.kind) {
       case 'control-write':
       case 'control-close': {
         const c = this.controls.get(o.session);
-        if (c === undefined) return;
+        if (c === undefined) return false;
         if (gate) this.startGate(c);
         if (c.gate !== null) c.held.push(o);
         else this.control(c, o, now);
-        return;
+        return false;
       }
       case 'log':
         this.options.observe?.({ at: now, kind: 'output', output: o });
         this.options.log?.(w3cLine(o.entry, { epochMs: this.epochMs }));
-        return;
+        return false;
       case 'note':
         this.options.observe?.({ at: now, kind: 'output', output: o });
-        return;
+        return false;
+      case 'data-connect': {
+        this.options.observe?.({ at: now, kind: 'output', output: o });
+        this.data.perform(o);
+        // Node issues the connect on its next tick (net.Socket#connect to an IP address): the SYN must leave
+        // before the session's next output (the 200 reply).
+        const id = o.session;
+        process.nextTick(() => this.resume(id));
+        return true;
+      }
+      case 'data-close': {
+        this.options.observe?.({ at: now, kind: 'output', output: o });
+        // The 226 that follows must not leave before the FIN: wait until the kernel has it.
+        const id = o.session;
+        return this.data.close(id, o.data, () => this.resume(id));
+      }
       case 'data-listen':
       case 'data-release':
       case 'data-stop-listening':
-      case 'data-connect':
       case 'data-send':
-      case 'data-close':
       case 'data-abort':
         this.options.observe?.({ at: now, kind: 'output', output: o });
         this.data.perform(o);
-        return;
+        return false;
       default:
-        assertNever(o, 'ftp output');
+        return assertNever(o, 'ftp output');
     }
   }
 
@@ -440,13 +496,16 @@ export class Driver {
   }
 }
 
+/** The outputs of one step, all of one session (null: an input of no session, such as a lock). */
 interface Batch {
+  readonly session: string | null;
   readonly outputs: readonly FtpOutput[];
   /** Indexes of 530 replies to failed logins. */
   readonly gates: ReadonlySet<number>;
-  readonly now: Time;
-  /** Sessions that may have ended with this batch. */
-  readonly ended: Set<string>;
+  /** When the outputs are carried out: the step's time, or the time its wait ended. */
+  now: Time;
+  /** The next output to carry out. */
+  next: number;
 }
 
 /** The inbox's bytes up to and including the first LF (or all of its first chunk when that has no LF). */
