@@ -66,6 +66,8 @@ describe('netstep serve', () => {
     const got = await curl([`ftp://alice:pw@127.0.0.1:${s.port}/hello.txt`]);
     expect(got.code, got.stderr).toBe(0);
     expect(got.stdout.toString()).toBe('hello from disk\r\n');
+    // Written while serving (the lines of a turn go out at its end), not only at the stop.
+    expect(readFileSync(log, 'latin1')).toMatch(/ RETR hello\.txt 226 0 0 /);
     s.stop();
     expect(await s.exited).toBe(0);
     expect(s.stderr()).toMatch(/netstep serve: stopped\n$/);
