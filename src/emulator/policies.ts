@@ -10,6 +10,10 @@ import type { FtpInput, FtpOutput } from '../ftp/io.ts';
 import { SUBSTATUS } from '../ftp/win32.ts';
 import { storageExceededText, WIN32_DISK_FULL } from './replies.ts';
 
+const NO_GATES: ReadonlySet<number> = new Set();
+
+const is530 = (o: FtpOutput) => o.kind === 'control-write' && o.code === 530;
+
 /**
  * The indexes of the outputs that are a 530 reply to a PASS (a failed login): the reply and everything after
  * it for that session is held, and the session's next lines wait meanwhile. Found from the command's log line
@@ -19,9 +23,10 @@ import { storageExceededText, WIN32_DISK_FULL } from './replies.ts';
 export function failedLogins(
   outputs: readonly FtpOutput[],
   sessionOfGuid: ReadonlyMap<string, string> | null,
-): Set<number> {
+): ReadonlySet<number> {
+  // Most steps have no 530 at all: they share one empty set (the driver asks this of every step).
+  if (sessionOfGuid === null || !outputs.some(is530)) return NO_GATES;
   const gates = new Set<number>();
-  if (sessionOfGuid === null) return gates;
   const last530 = new Map<string, number>();
   outputs.forEach((o, i) => {
     if (o.kind === 'control-write' && o.code === 530) last530.set(o.session, i);
