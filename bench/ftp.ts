@@ -32,27 +32,39 @@ function wholeCommand(): { wall: number; rss: number; exit: number } | { missing
   return { wall: wall!, rss: kb! * 1024, exit: exit! };
 }
 
+/** Runs of each measurement: the best is reported (the machine's noise only ever adds time), all are shown. */
+const RUNS = Number(process.env.NETSTEP_BENCH_RUNS ?? 2);
+
 export function ftpBench(): void {
   runWorkload(ftpSessions(500, 64 * 1024)); // warm up the JIT
   const sessions = Number(process.env.NETSTEP_BENCH_SESSIONS ?? 10_000);
-  const r = runWorkload(ftpSessions(sessions, 64 * 1024));
+  const runs = Array.from({ length: RUNS }, () => runWorkload(ftpSessions(sessions, 64 * 1024)));
+  const r = runs.reduce((a, b) => (b.wall < a.wall ? b : a));
+  const all = runs.map((x) => `${x.wall.toFixed(2)}`).join(', ');
   report(`ftp-10k-sessions (${sessions} sessions)`, [
     [
       'wall (build + run)',
-      `${r.wall.toFixed(2)} s  (goal < 10 s)${r.passed ? '' : '  (expectations FAILED)'}`,
+      `${r.wall.toFixed(2)} s, best of ${all}  (goal < 10 s)${runs.every((x) => x.passed) ? '' : '  (expectations FAILED)'}`,
     ],
     ['events', `${r.events}`],
     ['events per second', `${Math.round(r.events / r.wall)}`],
-    ['peak RSS', `${mb(r.rss)}  (goal < 1 GB)`],
+    ['peak RSS', `${mb(Math.max(...runs.map((x) => x.rss)))}  (goal < 1 GB)`],
   ]);
   if (sessions !== 10_000) return;
-  const c = wholeCommand();
+  const cs = Array.from({ length: RUNS }, wholeCommand);
+  const ok = cs.filter((c): c is { wall: number; rss: number; exit: number } => !('missing' in c));
+  const missing = cs.find((c) => 'missing' in c);
+  const best = ok.reduce<(typeof ok)[number] | undefined>(
+    (a, b) => (a === undefined || b.wall < a.wall ? b : a),
+    undefined,
+  );
   report('netstep run scenarios/bench/ftp-10k-sessions.ts --view none (the whole command, cold)', [
-    'missing' in c
-      ? ['not run', c.missing]
+    best === undefined
+      ? ['not run', missing !== undefined && 'missing' in missing ? missing.missing : 'no runs']
       : [
           'wall, peak RSS',
-          `${c.wall.toFixed(2)} s, ${mb(c.rss)}${c.exit === 0 ? '' : `  (exit code ${c.exit})`}`,
+          `${best.wall.toFixed(2)} s, best of ${ok.map((c) => c.wall.toFixed(2)).join(', ')}; ` +
+            `${mb(Math.max(...ok.map((c) => c.rss)))}${ok.every((c) => c.exit === 0) ? '' : '  (a run failed)'}`,
         ],
   ]);
 }
