@@ -7,12 +7,9 @@
  * and per address, the held reply of a failed login, unread and unanswered control input. Leaves out: data
  * connections (data.ts), which rules the limits follow (policies.ts), starting and stopping (emulator.ts).
  *
- * Order: a session's outputs are carried out in the order the model gave them, and two of them make the
- * session's later outputs wait, while other sessions go on: a data-connect waits for node's next tick (node
- * issues the connect then: the SYN leaves before the 200 reply), and a data-close waits until the data
- * socket's FIN has been handed to the kernel (the 226 then leaves after the FIN, as FTP 7.5 sends them,
- * KB 2505047; node issues shutdown() a loop turn after end(), so writing the 226 at once sent it first).
- * While a session's outputs wait, its control input waits too.
+ * Order: a session's outputs are carried out in the order the model gave them, a data-connect or a
+ * data-close making the session's later outputs wait while other sessions go on (order.ts). While a
+ * session's outputs wait, its control input waits too.
  *
  * Control input is fed one line at a time (the bytes up to each LF; the model does the framing), so that the
  * driver can stop between two lines: while a failed login's 530 is held, while the session has
@@ -31,6 +28,7 @@ import type { Clock } from './clock.ts';
 import { DataConnections, ipv4Of, remoteOf } from './data.ts';
 import { ModelValue } from './model.ts';
 import type { EmulatorOptions, Limits } from './options.ts';
+import { type Batch, SessionOrder } from './order.ts';
 import { failedLogins, storageExceeded } from './policies.ts';
 import { tooManyConnections } from './replies.ts';
 import { siteBytes } from './site.ts';
@@ -76,11 +74,7 @@ export class Driver {
   private readonly data: DataConnections;
   /** Jobs are being run (loop). */
   private busy = false;
-  /**
-   * Sessions whose next outputs wait (behind a data-connect's tick or a data-close's FIN), with the batches
-   * that wait, in order. An entry with no batch still holds the session's later batches and control input.
-   */
-  private readonly waiting = new Map<string, Batch[]>();
+  private readonly order: SessionOrder;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private timerAt: Time | null = null;
@@ -113,6 +107,15 @@ export class Driver {
       bindActive,
       lingerMs,
     );
+    this.order = new SessionOrder({
+      perform: (o, gate, now) => this.perform(o, gate, now),
+      settled: (id) => {
+        if (this.model.session(id) === undefined) this.sessionOver(id);
+      },
+      running: () => !this.stopped,
+      now: () => this.clock.now(),
+      notice: this.notice,
+    });
   }
 
   get connections(): number {
@@ -132,7 +135,7 @@ export class Driver {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    this.waiting.clear();
+    this.order.clear();
     this.data.destroyAll();
     for (const socket of this.refused) socket.destroy();
     for (const c of this.controls.values()) {
@@ -215,7 +218,7 @@ export class Driver {
         this.pending.delete(c); // the session is over: what it sent is not read
         continue;
       }
-      if (c.gate !== null || this.waiting.has(c.id)) continue;
+      if (c.gate !== null || this.order.waits(c.id)) continue;
       if (c.inbox.length > 0) {
         if (session.queue.length >= MAX_QUEUED_LINES || c.socket.writableLength > MAX_UNREAD_REPLIES)
           continue;
@@ -278,7 +281,7 @@ export class Driver {
         }
       }
       this.options.observe?.({ at: now, kind: 'tick' });
-      for (const [id, outputs] of steps) this.carryOut(this.batch(id, outputs, now));
+      for (const [id, outputs] of steps) this.order.carryOut(this.batch(id, outputs, now));
       return;
     }
     const input = job.input;
@@ -302,7 +305,7 @@ export class Driver {
         session === null ? undefined : this.model.session(session)?.guid,
         this.limits.maxUploadBytes,
       );
-    this.carryOut(this.batch(session, outputs, now));
+    this.order.carryOut(this.batch(session, outputs, now));
   }
 
   /** One step's outputs: all of the session the input named (handleSession reads and writes no other). */
@@ -311,66 +314,12 @@ export class Driver {
     return { session, outputs, gates, now, next: 0 };
   }
 
-  /** Carries out a batch now, or queues it when its session's earlier outputs wait. */
-  private carryOut(batch: Batch): void {
-    const id = batch.session;
-    const queue = id === null ? undefined : this.waiting.get(id);
-    if (queue !== undefined) {
-      queue.push(batch);
-      return;
-    }
-    if (this.proceed(batch) && id !== null) this.settled(id);
-  }
-
-  /**
-   * Carries out a batch's outputs from `batch.next` on. False when an output makes the rest wait: the session
-   * then has an entry in `waiting` (holding this batch when outputs are left), and resume() goes on.
-   */
-  private proceed(batch: Batch): boolean {
-    const { outputs } = batch;
-    while (batch.next < outputs.length) {
-      // Stopped while the batch waited: nothing more is opened or written.
-      if (this.stopped) return false;
-      const i = batch.next++;
-      const o = outputs[i]!;
-      let wait = false;
-      try {
-        wait = this.perform(o, batch.gates.has(i), batch.now);
-      } catch (e) {
-        this.notice(`internal error carrying out ${o.kind}: ${(e as Error).stack ?? e}`);
-      }
-      if (wait && batch.session !== null) {
-        this.waiting.set(batch.session, batch.next < outputs.length ? [batch] : []);
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** What session `id` waited for has happened (never called synchronously from perform): its outputs go on. */
+  /** What session `id` waited for has happened: its outputs go on, then its control input. */
   private resume(id: string): void {
-    const queue = this.waiting.get(id);
-    if (queue === undefined || this.stopped) return;
-    this.waiting.delete(id);
-    const now = this.clock.now();
-    for (let k = 0; k < queue.length; k++) {
-      queue[k]!.now = now; // observers see when the outputs are carried out
-      if (!this.proceed(queue[k]!)) {
-        // Waits again: the batches behind join the new wait.
-        this.waiting.get(id)?.push(...queue.slice(k + 1));
-        return;
-      }
-    }
-    this.settled(id);
-    this.kick(); // its control input may go on
+    if (this.order.resume(id)) this.kick();
   }
 
-  /** Every output of session `id` so far has been carried out: when the model has ended it, it is over here. */
-  private settled(id: string): void {
-    if (this.model.session(id) === undefined) this.sessionOver(id);
-  }
-
-  /** Carries out one output. True when the session's later outputs wait for resume() (see the file's opening). */
+  /** Carries out one output. True when the session's later outputs wait for resume() (order.ts). */
   private perform(o: FtpOutput, gate: boolean, now: Time): boolean {
     switch (o.kind) {
       case 'control-write':
@@ -494,18 +443,6 @@ export class Driver {
     if (job.kind === 'input' && 'session' in job.input)
       this.controls.get(job.input.session)?.socket.destroy();
   }
-}
-
-/** The outputs of one step, all of one session (null: an input of no session, such as a lock). */
-interface Batch {
-  readonly session: string | null;
-  readonly outputs: readonly FtpOutput[];
-  /** Indexes of 530 replies to failed logins. */
-  readonly gates: ReadonlySet<number>;
-  /** When the outputs are carried out: the step's time, or the time its wait ended. */
-  now: Time;
-  /** The next output to carry out. */
-  next: number;
 }
 
 /** The inbox's bytes up to and including the first LF (or all of its first chunk when that has no LF). */
