@@ -3,9 +3,10 @@
  * the sockets do reported back as data-* inputs.
  *
  * Owns: passive listeners (one connection each), active connects (from port 20 when the process may bind
- * it), sending under the model's flow control, graceful close and reset, the bytes uploads hold in memory.
- * Leaves out: every FTP decision (the model makes them; this file never replies on the control channel) and
- * the order of work (emulator.ts feeds inputs one at a time and carries out outputs in order).
+ * it), sending under the model's flow control, graceful close (and telling when its FIN is in the kernel)
+ * and reset, the bytes uploads hold in memory. Leaves out: every FTP decision (the model makes them; this
+ * file never replies on the control channel) and the order of work (driver.ts feeds inputs one at a time,
+ * order.ts carries out each session's outputs in order).
  *
  * How the real sockets map to the model's events (src/ftp/io.ts):
  * - data-listen → a listening socket; 'listening' → data-listening, an error → data-listen-failed.
