@@ -138,6 +138,19 @@ const isFin = (p: Pair) => (f: Frame) => f.from === p.data[0] && f.to === p.data
 const is226 = (p: Pair) => (f: Frame) => f.from === t.port && f.to === p.control && f.text.startsWith('226 ');
 const both = (p: Pair) => (frames: readonly Frame[]) => frames.some(isFin(p)) && frames.some(is226(p));
 
+/** RETR small.txt over `data`; then, in the capture, the data connection's FIN comes before the 226. */
+async function retrSmall(c: RawClient, data: net.Socket, pair: Pair): Promise<void> {
+  const got = drain(data);
+  expect((await c.command('RETR small.txt')).code).toBe(125);
+  expect((await c.reply()).code).toBe(226);
+  expect((await got).bytes.toString()).toBe('small');
+  await cap.until(both(pair));
+  const fin = cap.frames.findIndex(isFin(pair));
+  const reply = cap.frames.findIndex(is226(pair));
+  expect(fin).toBeGreaterThanOrEqual(0);
+  expect(reply).toBeGreaterThan(fin);
+}
+
 describe('on the wire', () => {
   it('passive: the data FIN leaves before the 226', async () => {
     const c = await RawClient.login(t.port, 'alice', 'secret');
@@ -145,15 +158,7 @@ describe('on the wire', () => {
     const data = net.connect({ host: '127.0.0.1', port });
     await new Promise((resolve) => data.once('connect', resolve));
     const pair: Pair = { data: [port, data.localPort!], control: c.socket.localPort! };
-    const got = drain(data);
-    expect((await c.command('RETR small.txt')).code).toBe(125);
-    expect((await c.reply()).code).toBe(226);
-    expect((await got).bytes.toString()).toBe('small');
-    await cap.until(both(pair));
-    const fin = cap.frames.findIndex(isFin(pair));
-    const reply = cap.frames.findIndex(is226(pair));
-    expect(fin).toBeGreaterThanOrEqual(0);
-    expect(reply).toBeGreaterThan(fin);
+    await retrSmall(c, data, pair);
     c.close();
   });
 
@@ -165,15 +170,7 @@ describe('on the wire', () => {
     expect((await c.command(`PORT 127,0,0,1,${RANGE[1] >> 8},${RANGE[1] & 255}`)).code).toBe(200);
     const data = await accepted;
     const pair: Pair = { data: [data.remotePort!, RANGE[1]], control: c.socket.localPort! };
-    const got = drain(data);
-    expect((await c.command('RETR small.txt')).code).toBe(125);
-    expect((await c.reply()).code).toBe(226);
-    expect((await got).bytes.toString()).toBe('small');
-    await cap.until(both(pair));
-    const fin = cap.frames.findIndex(isFin(pair));
-    const reply = cap.frames.findIndex(is226(pair));
-    expect(fin).toBeGreaterThanOrEqual(0);
-    expect(reply).toBeGreaterThan(fin);
+    await retrSmall(c, data, pair);
     c.close();
     listener.close();
   });
