@@ -16,37 +16,13 @@ import {
   handleTimeout,
   nextDeadline,
 } from '../../../src/ftp/index.ts';
-import type { UserDb } from '../../../src/ftp/users.ts';
+import { inputs, USERS } from '../ftp/session/driver.ts';
 
-const USERS: UserDb = {
-  users: [{ name: 'bob', password: 'secret' }],
-  anonymous: true,
-  isolation: 'None',
-  machine: 'SRV',
-};
 const FILES = { 'a.txt': 'hello world', 'big.bin': 'sixteen bytes...' };
 /** Small chunks, so that the download of big.bin takes four data-sends. */
 const CONFIG = { users: USERS, sendChunkBytes: 4 };
-const CLIENT = '10.0.0.2';
-
 const enc = new TextEncoder();
-const line = (session: string, text: string): FtpInput => ({
-  kind: 'control-bytes',
-  session,
-  bytes: enc.encode(text),
-});
-const opened = (session: string, port: number): FtpInput => ({
-  kind: 'control-opened',
-  session,
-  client: { addr: CLIENT, port },
-  server: { addr: '10.0.0.1', port: 21 },
-});
-const accepted = (session: string, data: number, port: number): FtpInput => ({
-  kind: 'data-accepted',
-  session,
-  data,
-  remote: { addr: CLIENT, port },
-});
+const { line, opened, accepted } = inputs;
 
 /**
  * Three sessions interleaved: a download in chunks (data-drained), an upload, a lock taken and given back,
