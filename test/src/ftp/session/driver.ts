@@ -49,6 +49,18 @@ export const inputs = {
   }),
 };
 
+/**
+ * Where a value is frozen, object by object (null for a leaf): two values whose shapes are equal are frozen
+ * exactly in the same places.
+ */
+export function frozenShape(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return null;
+  if (v instanceof Map) return 'map';
+  const out: Record<string, unknown> = { frozen: Object.isFrozen(v) };
+  for (const [k, x] of Object.entries(v)) out[k] = frozenShape(x);
+  return out;
+}
+
 export const USERS: UserDb = {
   users: [{ name: 'bob', password: 'secret' }],
   anonymous: true,

@@ -8,20 +8,11 @@ import { fsFromEntries } from '../../../../src/ftp/fs.ts';
 import type { FtpInput, FtpOutput, FtpServer } from '../../../../src/ftp/index.ts';
 import { createServer, handle, handleByDraft } from '../../../../src/ftp/server.ts';
 import { fastStep } from '../../../../src/ftp/session-fast.ts';
-import { CLIENT, SERVER, USERS } from './driver.ts';
+import { CLIENT, frozenShape, SERVER, USERS } from './driver.ts';
 
 const enc = new TextEncoder();
 const line = (text: string): FtpInput => ({ kind: 'control-bytes', session: 'a', bytes: enc.encode(text) });
 const BIG = new Uint8Array(10_000).map((_, i) => i & 0xff);
-
-/** Every object reachable from a value is frozen exactly where the other's is. */
-function frozenShape(v: unknown): unknown {
-  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return null;
-  if (v instanceof Map) return 'map';
-  const out: Record<string, unknown> = { frozen: Object.isFrozen(v) };
-  for (const [k, x] of Object.entries(v)) out[k] = frozenShape(x);
-  return out;
-}
 
 /** Runs inputs, answering data-listen with data-listening and data-send with data-drained (the one reply at a time). */
 function run(script: FtpInput[], t0 = 1): { fast: string[]; outputs: FtpOutput[] } {

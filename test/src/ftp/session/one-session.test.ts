@@ -18,7 +18,7 @@ import {
 } from '../../../../src/ftp/server.ts';
 import type { Session } from '../../../../src/ftp/session-state.ts';
 import { earliestDeadline, nextSessionDeadline } from '../../../../src/ftp/session-timers.ts';
-import { inputs, USERS } from './driver.ts';
+import { frozenShape, inputs, USERS } from './driver.ts';
 
 const enc = new TextEncoder();
 const BIG = new Uint8Array(5_000).map((_, i) => (i * 7) & 0xff);
@@ -45,15 +45,6 @@ const SCRIPT: Array<[number, FtpInput | 'tick']> = [
   [200 * SECOND, 'tick'],
   [201 * SECOND, line('b', 'NOOP\r\n')], // a late event: b has timed out
 ];
-
-/** Every object reachable from a value is frozen exactly where the other's is. */
-function frozenShape(v: unknown): unknown {
-  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return null;
-  if (v instanceof Map) return 'map';
-  const out: Record<string, unknown> = { frozen: Object.isFrozen(v) };
-  for (const [k, x] of Object.entries(v)) out[k] = frozenShape(x);
-  return out;
-}
 
 interface Result {
   readonly site: FtpSite;
