@@ -225,6 +225,7 @@ export function sendOnRoute(world: World, route: Route, seg: Segment): void {
   const { from, to, conn } = route;
   if (world.tracing) world.record('seg-send', from, { seg, conn, to: to ?? '' });
   if (to === undefined) {
+    // No host has this address: the segment leaves and is never seen again, as on a real network.
     if (world.tracing) world.record('seg-drop', from, { seg, conn, to: '', reason: 'no-route' });
     return;
   }
@@ -234,22 +235,14 @@ export function sendOnRoute(world: World, route: Route, seg: Segment): void {
 }
 
 /**
- * Puts a segment on host `from`'s interface: traces it, applies the fault rules, runs the path, and
- * schedules its arrival (or records why it will not arrive).
+ * Puts a segment no connection's route carries (a closed-port reply) on host `from`'s interface: traces it,
+ * applies the fault rules, runs the path, and schedules its arrival (or records why it will not arrive).
  */
 export function sendSegment(world: World, from: string, seg: Segment, conn: string): void {
-  const config = netConfig(world);
-  const to = config.byAddr.get(seg.dst.addr);
-  if (world.tracing) world.record('seg-send', from, { seg, conn, to: to ?? '' });
-  if (to === undefined) {
-    // No host has this address: the segment leaves and is never seen again, as on a real network.
-    if (world.tracing) world.record('seg-drop', from, { seg, conn, to: '', reason: 'no-route' });
-    return;
-  }
-  const wired: Wired = { seg, from, to, conn, demux: -1 };
-  if (config.faults.length > 0 && !applyFaultRules(world, config, wired)) return;
-  enterPath(world, wired, config);
+  sendOnRoute(world, routeOf(world, from, seg.dst.addr, conn, NO_DEMUX), seg);
 }
+
+const NO_DEMUX = (): number => -1;
 
 /**
  * Applies the fault rules to a segment about to enter its path. Returns true when the segment goes on into
