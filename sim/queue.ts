@@ -49,6 +49,11 @@ class Lane {
     return this.kinds.length - this.head;
   }
 
+  /** Entry i of the arrays as an object (for inspection). */
+  event(i: number): SimEvent {
+    return { at: this.ats[i]!, seq: this.seqs[i]!, kind: this.kinds[i]!, data: this.datas[i] };
+  }
+
   /** Appends the event if that keeps the lane in order; false otherwise. */
   offer(at: Time, seq: number, kind: string, data: unknown): boolean {
     const n = this.ats.length;
@@ -129,8 +134,7 @@ export class EventQueue {
   peek(): SimEvent | undefined {
     const lane = this.nextLane();
     if (lane !== null) {
-      const i = lane.head;
-      return { at: lane.ats[i]!, seq: lane.seqs[i]!, kind: lane.kinds[i]!, data: lane.datas[i] };
+      return lane.event(lane.head);
     }
     return this.kinds.length === 0 ? undefined : this.entry(0);
   }
@@ -298,7 +302,7 @@ export class EventQueue {
     for (let i = 0; i < this.kinds.length; i++) out.push(this.entry(i));
     for (const l of this.lanes) {
       for (let i = l.head; i < l.kinds.length; i++) {
-        out.push({ at: l.ats[i]!, seq: l.seqs[i]!, kind: l.kinds[i]!, data: l.datas[i] });
+        out.push(l.event(i));
       }
     }
     return out.sort((a, b) => a.at - b.at || a.seq - b.seq);
