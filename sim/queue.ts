@@ -104,6 +104,11 @@ export class EventQueue {
   private lanes: Lane[] = [];
   /** Events in the heap and the lanes. */
   private count = 0;
+  /**
+   * What nextLane() last found, while nothing has been pushed or taken since (`chosen` undefined: unknown):
+   * the run loop asks for the next time, then takes that event, and the lanes need scanning once for both.
+   */
+  private chosen: Lane | null | undefined;
 
   /** The event the last `take()` removed. */
   takenAt: Time = 0;
@@ -145,6 +150,7 @@ export class EventQueue {
    */
   push(at: Time, seq: number, kind: string, data: unknown, now?: Time): void {
     this.count++;
+    this.chosen = undefined;
     if (now !== undefined && this.toLane(at - now, at, seq, kind, data)) return;
     this.pushHeap(at, seq, kind, data);
   }
@@ -177,6 +183,7 @@ export class EventQueue {
    * comes first (or everything is empty).
    */
   private nextLane(): Lane | null {
+    if (this.chosen !== undefined) return this.chosen;
     let best: Lane | null = null;
     let bestAt = 0;
     let bestSeq = 0;
@@ -196,6 +203,7 @@ export class EventQueue {
         bestSeq = lane.seqs[h]!;
       }
     }
+    this.chosen = best;
     return best;
   }
 
@@ -225,6 +233,7 @@ export class EventQueue {
     if (this.count === 0) return false;
     this.count--;
     const lane = this.nextLane();
+    this.chosen = undefined;
     if (lane !== null) {
       const h = lane.head;
       this.takenAt = lane.ats[h]!;
