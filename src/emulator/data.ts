@@ -23,7 +23,7 @@
  *   CAP_NET_BIND_SERVICE; without it the connection leaves from an ephemeral port and a notice says so once.
  *   Node starts the connect on its next tick, so the emulator waits for that tick before it carries out the
  *   model's next output: the SYN leaves before the 200 reply, as FTP 7.5 sends them (KB 2505047).
- * - data-send → write; data-drained at once when node's buffer is below its mark, else on 'drain'.
+ * - data-send → write; data-drained at once when node's buffer is empty or below its mark, else on 'drain'.
  * - data-close → end() (FIN), through close(), which tells the driver when the FIN has been handed to the
  *   kernel: node's 'finish', emitted once its shutdown(SHUT_WR) has completed, which is after the last bytes
  *   were written (the driver holds the 226 until then). Sockets allow half-open connections, so node reports
@@ -264,7 +264,11 @@ export class DataConnections {
     const conn = this.get(session, data);
     const socket = conn?.socket;
     if (conn?.phase !== 'open' || socket == null) return;
-    if (socket.write(bytes)) {
+    // write() answers whether node's buffer is below its mark, counting the chunk before the kernel takes
+    // it: false for any chunk above 16 KiB. When the kernel took all of it at once (node's buffer is
+    // empty, as it mostly is for a 256 KiB chunk over loopback), the drain is now, not a 'drain' event later.
+    const below = socket.write(bytes);
+    if ((below || socket.writableLength === 0) && !socket.destroyed) {
       // Queued behind the rest of this step's outputs; `drainMatters` decides when its turn comes.
       this.host.feed({ kind: 'data-drained', session, data });
     } else {
