@@ -18,12 +18,13 @@
  * RETRs, after warm-up): the kernel takes about half of the server's CPU, and the copy of the written bytes
  * into it (_copy_from_iter) 18%. pyftpdlib sends with sendfile(2), 64 KiB a call, which skips that copy.
  * A sendfile for netstep was tried and measured (a native module sending from a memfd copy of the file):
- * the server's copy went, but the client's receive cost more and throughput fell by 10-25%. A memfd is
- * shmem, whose pages are 4 KiB on this kernel (shmem_enabled: never), so each 64 KiB segment carries 16
- * page fragments for the receiver to walk and release; pyftpdlib's file sits in the ext4 page cache in
- * large folios. Streaming 3 GB to a Python reader (sender / receiver system time per MB): write(2) 0.17-0.22
- * / 0.09 ms, sendfile from a memfd 0.29-0.35 / 0.14, from an ext4 file 0.20-0.24 / 0.12. So files stay
- * in the heap and go out with write(2). The rest of the difference is JavaScript against Python work per
+ * the server's copy went, but the client's receive cost more, and throughput fell (alternating runs, 50
+ * clients: 704-960 MB/s against 952-1142 with write; 1 client: 591-702 against 604-779). A memfd is shmem,
+ * whose pages are 4 KiB on this kernel (shmem_enabled: never): each 64 KiB segment then carries 16 page
+ * fragments for the receiver to walk and release (our reading of the splice path, not measured apart).
+ * Streaming 3 GB to a Python reader (sender / receiver system time per MB): write(2) 0.17-0.22 / 0.09 ms,
+ * sendfile from a memfd 0.29-0.35 / 0.14, from an ext4 file 0.20-0.24 / 0.12. So files stay in the heap
+ * and go out with write(2). The rest of the difference is JavaScript against Python work per
  * RETR: netstep's FTP model about a quarter of the main thread's work besides write(2); node's sockets and
  * the passive listener made and closed per PASV (net.Server) about a fifth; node's stream machinery.
  * netstep makes fewer system calls per RETR than pyftpdlib (about 28 against 70, strace -c): the cost is
