@@ -7,20 +7,14 @@
  */
 import { bulk1 } from '../scenarios/bench/tcp-bulk-1x10MB.ts';
 import { bulkStar } from '../scenarios/bench/tcp-bulk-100x1MB.ts';
-import { sinkConn, tcpAppNames, tcpAppState } from '../src/clients/tcp-apps.ts';
+import { lastSinkFinish } from '../src/clients/tcp-apps.ts';
 import { type RunOutcome, runScenario, type ScenarioInput, validateScenario } from '../src/scenario/index.ts';
 import { ns3Binary, runNs3 } from './ns3.ts';
 import { mb, peakRss, report, resetPeakRss } from './util.ts';
 
 /** When the last sink saw its sender's FIN: the simulated completion time, in seconds. */
 function completion(o: RunOutcome): number {
-  let last = 0;
-  for (const name of tcpAppNames(o.world)) {
-    const a = tcpAppState(o.world, name)!;
-    if (a.spec.kind !== 'sink') continue;
-    for (const c of a.conns) last = Math.max(last, sinkConn(o.world, c)?.finishedAt ?? 0);
-  }
-  return last / 1e9;
+  return lastSinkFinish(o.world) / 1e9;
 }
 
 interface Measured {

@@ -124,6 +124,17 @@ export function sinkConn(world: World, conn: string): SinkConn | undefined {
   return world.get<SinkConn>(`tcp-sink:${conn}`);
 }
 
+/** When the last sink saw its sender's FIN; 0 when no sink has yet (or there is none). */
+export function lastSinkFinish(world: World): Time {
+  let last = 0;
+  for (const name of tcpAppNames(world)) {
+    const a = tcpAppState(world, name)!;
+    if (a.spec.kind !== 'sink') continue;
+    for (const c of a.conns) last = Math.max(last, sinkConn(world, c)?.finishedAt ?? 0);
+  }
+  return last;
+}
+
 function key(name: string): string {
   return `tcp-app:${name}`;
 }

@@ -13,7 +13,7 @@ import { bulk1 } from '../../scenarios/bench/tcp-bulk-1x10MB.ts';
 import { bulkStar } from '../../scenarios/bench/tcp-bulk-100x1MB.ts';
 import { formatMs } from '../../sim/time.ts';
 import { clientNames } from '../../src/clients/ftp-client.ts';
-import { sinkConn, tcpAppNames, tcpAppState } from '../../src/clients/tcp-apps.ts';
+import { lastSinkFinish } from '../../src/clients/tcp-apps.ts';
 import {
   type RunOutcome,
   runScenario,
@@ -29,12 +29,7 @@ const BENCHES: Record<string, (n?: number) => ScenarioInput> = {
 
 /** When the last sink saw its sender close, or the last client finished its script. */
 function lastDone(o: RunOutcome): string {
-  let last = 0;
-  for (const name of tcpAppNames(o.world)) {
-    const a = tcpAppState(o.world, name)!;
-    if (a.spec.kind !== 'sink') continue;
-    for (const c of a.conns) last = Math.max(last, sinkConn(o.world, c)?.finishedAt ?? 0);
-  }
+  const last = lastSinkFinish(o.world);
   return last > 0 ? `last flow done at ${formatMs(last)}` : `${clientNames(o.world).length} clients`;
 }
 
