@@ -290,43 +290,37 @@ function armTimer(
  */
 const KEYS_MAX = 1 << 16;
 const siteKeys = new Map<string, string>();
-const slotKeys = new Map<string, Map<string, string>>();
+/** Per host: the prefix of its session keys, and the session keys made with it. */
+const slotKeys = new Map<string, { readonly prefix: string; readonly keys: Map<string, string> }>();
 const roleKeys = new Map<string, string>();
 
-function siteKeyOf(host: string): string {
-  let k = siteKeys.get(host);
+/** The key `prefix + name`, kept in `cache`. */
+function keptKey(cache: Map<string, string>, prefix: string, name: string): string {
+  let k = cache.get(name);
   if (k === undefined) {
-    if (siteKeys.size >= KEYS_MAX) siteKeys.clear();
-    k = `ftp:${host}`;
-    siteKeys.set(host, k);
+    if (cache.size >= KEYS_MAX) cache.clear();
+    k = prefix + name;
+    cache.set(name, k);
   }
   return k;
+}
+
+function siteKeyOf(host: string): string {
+  return keptKey(siteKeys, 'ftp:', host);
 }
 
 function slotKey(host: string, session: string): string {
   let byHost = slotKeys.get(host);
   if (byHost === undefined) {
     if (slotKeys.size >= KEYS_MAX) slotKeys.clear();
-    byHost = new Map();
+    byHost = { prefix: `ftps:${host}|`, keys: new Map() };
     slotKeys.set(host, byHost);
   }
-  let k = byHost.get(session);
-  if (k === undefined) {
-    if (byHost.size >= KEYS_MAX) byHost.clear();
-    k = `ftps:${host}|${session}`;
-    byHost.set(session, k);
-  }
-  return k;
+  return keptKey(byHost.keys, byHost.prefix, session);
 }
 
 function roleKey(conn: string): string {
-  let k = roleKeys.get(conn);
-  if (k === undefined) {
-    if (roleKeys.size >= KEYS_MAX) roleKeys.clear();
-    k = `ftpc:${conn}`;
-    roleKeys.set(conn, k);
-  }
-  return k;
+  return keptKey(roleKeys, 'ftpc:', conn);
 }
 
 // ---- outputs out ----------------------------------------------------------------------------------------------
