@@ -1,38 +1,41 @@
 /**
  * Emulator benchmark: throughput of 1 MB RETRs over loopback with 1 and with 50 clients at once, from
  * `netstep serve` and, in the same run, from pyftpdlib (Debian's python3-pyftpdlib, a Python FTP server whose
- * RETR uses sendfile). Both servers run as their own process, serving the same 1 MB file to anonymous users;
- * the clients are a minimal raw FTP client in this process (PASV, RETR, bytes counted and dropped), the same
- * for both, so the figures compare the servers. Figures, not a test: nothing fails on a slow machine.
+ * RETR uses sendfile) and from the node:net floor (bench/emulator-floor.ts: the socket work netstep serve
+ * does for a RETR, with no FTP model). Each server runs as its own process, serving the same 1 MB file to
+ * anonymous users; the clients are a minimal raw FTP client in this process (PASV, RETR, bytes counted and
+ * dropped), the same for all, so the figures compare the servers. Figures, not a test: nothing fails on a
+ * slow machine.
  *
- * How the figures are taken, the same way for both servers:
- * - netstep serve runs with the node flags of the netstep command (the first line of bin/netstep.js), as a
- *   user's `netstep serve` does.
+ * How the figures are taken, the same way for every server:
+ * - netstep serve and the floor run with the node flags of the netstep command (the first line of
+ *   bin/netstep.js), as a user's `netstep serve` does.
  * - A first round of each kind (1 client, then 50) is a warm-up: node compiles the code a RETR runs as it
  *   goes (its first 500 RETRs cost netstep two to three times the CPU of later ones), CPython does not. Its
  *   figures are printed as "first round" so that a fresh server's speed stays in view; the comparison is
  *   made on the rounds after it, which alternate between the servers, each server keeping its best figure,
  *   so that a burst of load from elsewhere on the machine does not fall on one server only.
- *
- * Where the difference lies (perf record -g on netstep serve, node --perf-basic-prof, 50 clients, 1 MB
- * RETRs, after warm-up): the kernel takes about half of the server's CPU, and the copy of the written bytes
- * into it (_copy_from_iter) 18%. pyftpdlib sends with sendfile(2), 64 KiB a call, which skips that copy.
- * A sendfile for netstep was tried and measured (a native module sending from a memfd copy of the file):
- * the server's copy went, but the client's receive cost more, and throughput fell (alternating runs, 50
- * clients: 704-960 MB/s against 952-1142 with write; 1 client: 591-702 against 604-779). A memfd is shmem,
- * whose pages are 4 KiB on this kernel (shmem_enabled: never): each 64 KiB segment then carries 16 page
- * fragments for the receiver to walk and release (our reading of the splice path, not measured apart).
- * Streaming 3 GB to a Python reader (sender / receiver system time per MB): write(2) 0.17-0.22 / 0.09 ms,
- * sendfile from a memfd 0.29-0.35 / 0.14, from an ext4 file 0.20-0.24 / 0.12. So files stay in the heap
- * and go out with write(2). The rest of the difference is JavaScript against Python work per
- * RETR: netstep's FTP model about a quarter of the main thread's work besides write(2); node's sockets and
- * the passive listener made and closed per PASV (net.Server) about a fifth; node's stream machinery.
- * netstep makes fewer system calls per RETR than pyftpdlib (about 28 against 70, strace -c): the cost is
- * in user space.
  * - CPU time is read from /proc/PID/task/<thread>/schedstat (nanoseconds, every thread of the process):
  *   /proc/PID/stat counts in 10 ms ticks, a tenth of a round's CPU time. The client's CPU per MB is printed
  *   beside the server's: the client runs in this process, and a server that makes it work harder (smaller
  *   sends wake it more often) is slowed by that too.
+ *
+ * Where the difference lies (measured on a 2-core VM, medians of late rounds of 300 RETRs, three runs):
+ * - The floor is as fast as pyftpdlib: server CPU 0.49-0.54 ms per MB against 0.51-0.59 with 1 client,
+ *   0.28-0.32 against 0.32-0.34 with 50. So node's sockets, with a listener per PASV and write(2) rather
+ *   than sendfile, cost no more than pyftpdlib's whole server.
+ * - netstep serve: 0.70-0.74 and 0.42-0.43. The floor feeding the FTP model the same inputs beside its own
+ *   work (nine per RETR; the outputs dropped) costs 0.68-0.72 and 0.37-0.45: the model is nearly all of the
+ *   difference, the driver the rest.
+ * - The model's steps for one RETR take 16-25 µs in a loop on their own, 100-130 µs of CPU inside the server.
+ *   Fed to a second model right after the first, the same inputs cost less than half: the code runs cold,
+ *   after each 256 KiB write(2) and the client's wake-up have gone through the caches. Making the loop's own
+ *   steps cheaper (freezing a session by its fields rather than a for-in took 15% off them) showed nothing
+ *   measurable in the server.
+ * - Tried and dropped: sendfile(2) from a memfd copy of the file, in a native module. The server's copy went
+ *   but the client's receive cost more (memfd pages are 4 KiB shmem on this kernel), and throughput fell:
+ *   704-960 MB/s against 952-1142 with write(2), 50 clients. Send chunks of 512 KiB and 4 MiB, Nagle on the
+ *   data sockets, and V8 flags (less inlining, single-threaded GC) changed nothing beyond the noise.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -50,6 +53,8 @@ const MANY_CLIENTS = 50;
 const MANY_CLIENT_RETRS = 6;
 /** Rounds compared, after the first (warm-up) round: enough for each server to meet a quiet moment. */
 const ROUNDS = 5;
+/** bench/emulator-floor.ts: the socket work of netstep serve on node:net, with no FTP model. */
+const FLOOR = 'node:net floor';
 
 /**
  * pyftpdlib as its own command line runs it, logging at INFO (a line per transfer and per session), the log
@@ -235,6 +240,7 @@ export async function emulatorBench(): Promise<void> {
   for (let i = 0; i < file.length; i++) file[i] = (i * 2654435761) >>> 24;
   writeFileSync(join(dir, 'file.bin'), file);
   const netstep = fileURLToPath(new URL('../bin/netstep.js', import.meta.url));
+  const floor = fileURLToPath(new URL('./emulator-floor.ts', import.meta.url));
   const servers: Server[] = [];
   try {
     servers.push(
@@ -255,7 +261,7 @@ export async function emulatorBench(): Promise<void> {
           '--max-per-ip',
           '128',
           '--pasv-ports',
-          '61000-62999',
+          '61000-62499',
         ],
         /listening on ftp:\/\/127\.0\.0\.1:(\d+)\//,
       ),
@@ -264,8 +270,16 @@ export async function emulatorBench(): Promise<void> {
       await startServer(
         'pyftpdlib',
         '/usr/bin/python3',
-        ['-c', PYFTPDLIB, dir, '63000', '64999'],
+        ['-c', PYFTPDLIB, dir, '62500', '63999'],
         /^port (\d+)$/m,
+      ),
+    );
+    servers.push(
+      await startServer(
+        FLOOR,
+        process.execPath,
+        [...cliFlags(netstep), '--import', 'tsx', floor, join(dir, 'file.bin'), '64000', '65499'],
+        /listening on ftp:\/\/127\.0\.0\.1:(\d+)\//,
       ),
     );
     const kinds = [
@@ -300,15 +314,14 @@ export async function emulatorBench(): Promise<void> {
         rows.push([`${s.name}, ${k.label}, first round`, show(first[s.name]![i]!)]);
       });
     }
-    const [ours, theirs] = [best['netstep serve']!, best.pyftpdlib!];
-    kinds.forEach((k, i) => {
-      const mbs = ours[i]!.mbPerSecond / theirs[i]!.mbPerSecond;
-      const cpu = theirs[i]!.cpuMsPerMb / ours[i]!.cpuMsPerMb;
-      rows.push([
-        `ratio netstep / pyftpdlib, ${k.label} (goal >= 1)`,
-        `${mbs.toFixed(2)} by MB/s, ${cpu.toFixed(2)} by CPU per MB`,
-      ]);
-    });
+    const ratios = (label: string, ours: Figure[], theirs: Figure[]) =>
+      kinds.forEach((k, i) => {
+        const mbs = ours[i]!.mbPerSecond / theirs[i]!.mbPerSecond;
+        const cpu = theirs[i]!.cpuMsPerMb / ours[i]!.cpuMsPerMb;
+        rows.push([`${label}, ${k.label}`, `${mbs.toFixed(2)} by MB/s, ${cpu.toFixed(2)} by CPU per MB`]);
+      });
+    ratios('ratio netstep / pyftpdlib (goal >= 1)', best['netstep serve']!, best.pyftpdlib!);
+    ratios('ratio node:net floor / pyftpdlib', best[FLOOR]!, best.pyftpdlib!);
     report(
       `emulator: 1 MB RETRs over loopback (PASV), ${ONE_CLIENT_RETRS} by 1 client, ${MANY_CLIENT_RETRS} each by ${MANY_CLIENTS}; a first round, then the best of ${ROUNDS}`,
       rows,
