@@ -28,10 +28,11 @@
  *   work (nine per RETR; the outputs dropped) costs 0.68-0.72 and 0.37-0.45: the model is nearly all of the
  *   difference, the driver the rest.
  * - The model's steps for one RETR take 16-25 µs in a loop on their own, 100-130 µs of CPU inside the server.
- *   Fed to a second model right after the first, the same inputs cost less than half: the code runs cold,
- *   after each 256 KiB write(2) and the client's wake-up have gone through the caches. Making the loop's own
- *   steps cheaper (freezing a session by its fields rather than a for-in took 15% off them) showed nothing
- *   measurable in the server.
+ *   Fed to a second model right after the first, the same inputs cost less than half there: the code runs
+ *   cold. In the loop, a 20 µs sleep between inputs (the server's thread sleeps in epoll between a client's
+ *   events, and this machine's vCPU with it) makes the steps 2.6 times as dear; a 256 KiB copy between them
+ *   1.4 times; a system call alone, nothing. Making the loop's steps cheaper (freezing a session field by
+ *   field rather than with a for-in took 15% off them) showed nothing measurable in the server.
  * - Tried and dropped: sendfile(2) from a memfd copy of the file, in a native module. The server's copy went
  *   but the client's receive cost more (memfd pages are 4 KiB shmem on this kernel), and throughput fell:
  *   704-960 MB/s against 952-1142 with write(2), 50 clients. Send chunks of 512 KiB and 4 MiB, Nagle on the
