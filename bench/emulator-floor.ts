@@ -3,7 +3,7 @@
  * passive-mode RETR, on node:net, with no FTP model. What it costs is what netstep's design costs on node
  * before any FTP is decided; what netstep serve costs above it is the model and the emulator's driver.
  *
- * The same socket work as src/emulator/data.ts and driver.ts, call for call:
+ * The same node:net calls as src/emulator/data.ts and driver.ts make for a download:
  * - a listener per PASV (allowHalfOpen, pauseOnConnect, noDelay, a backlog of 4) on the next port of the
  *   passive range, its 227 written once it listens, closed after its one connection;
  * - the data socket resumed with 'data', 'end' and 'close' listeners, as data.ts wires every data socket;

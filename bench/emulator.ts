@@ -34,11 +34,11 @@
  *   1.4 times; a system call alone, nothing. Making the loop's steps cheaper (freezing a session field by
  *   field rather than with a for-in took 15% off them) showed nothing measurable in the server.
  * - Tried and dropped: sendfile(2) from a memfd copy of the file, in a native module. The server's copy went
- *   but the client's receive cost more (memfd pages are 4 KiB shmem on this kernel), and throughput fell:
- *   704-960 MB/s against 952-1142 with write(2), 50 clients. Send chunks of 512 KiB and 4 MiB, Nagle on the
- *   data sockets, and V8 flags (less inlining, single-threaded GC, semi-spaces of 1 to 16 MB) changed nothing
- *   beyond the noise; without Turbofan (--max-opt=1 or --no-opt) the server took 0.88-0.93 ms per MB, against
- *   0.69-0.70 with it.
+ *   but the client's receive cost more (our reading: memfd pages are 4 KiB shmem on this kernel), and
+ *   throughput fell: 704-960 MB/s against 952-1142 with write(2), 50 clients. Send chunks of 512 KiB and
+ *   4 MiB, Nagle on the data sockets, and V8 flags (less inlining, single-threaded GC, semi-spaces of 1 to
+ *   16 MB) changed nothing beyond the noise; without Turbofan (--max-opt=1 or --no-opt) the server took
+ *   0.88-0.93 ms per MB, against 0.69-0.70 with it.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
