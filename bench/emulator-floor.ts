@@ -6,7 +6,7 @@
  * The same node:net calls as src/emulator/data.ts and driver.ts make for a download:
  * - a listener per PASV (allowHalfOpen, pauseOnConnect, noDelay, a backlog of 4) on the next port of the
  *   passive range, its 227 written once it listens, closed after its one connection;
- * - the data socket resumed with 'data', 'end' and 'close' listeners, as data.ts wires every data socket;
+ * - the data socket resumed with 'data', 'end', 'error' and 'close' listeners, as data.ts wires each one;
  * - the file sent as views of 256 KiB (emulator.ts SEND_CHUNK_BYTES), the next one written when the kernel
  *   took the last whole or, failing that, on 'drain';
  * - end() after the last one, and the 226 written on 'finish' (the FIN is in the kernel), as the driver does.
