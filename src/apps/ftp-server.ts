@@ -63,7 +63,8 @@ const TIMER = 'ftp:timer';
 const LOCK = 'ftp:lock';
 
 export function installFtpServer(world: World, spec: FtpServerSpec): void {
-  const config = makeConfig(spec.config ?? {});
+  // Notes are recorded only into the trace (recordNote): a world without one is spared making them.
+  const config = makeConfig({ traceNotes: world.tracing, ...spec.config });
   const fs = fsFromEntries(spec.files ?? {}, world.now);
   const { sessions: _none, ...site } = createServer(config, fs);
   const siteAt = world.slot(siteKeyOf(spec.host));

@@ -64,6 +64,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     seed: randomSeed(),
     epochMs: clock.epochMs,
     sendChunkBytes: SEND_CHUNK_BYTES,
+    // Trace notes are made only for an observer (--trace): nothing else reads them.
+    traceNotes: options.observe !== undefined,
     ...defaultPassiveRange(),
     ...options.config,
   });

@@ -99,6 +99,13 @@ export interface FtpConfig {
    * data-drained (flow control). 64 KiB, the size of a typical socket send buffer.
    */
   readonly sendChunkBytes: number;
+  /**
+   * Not an IIS setting: whether the model gives its trace notes (FtpOutput 'note': the command parsed, a data
+   * channel's change of state, a timer fired, an input ignored). Default true. A driver that shows or records
+   * no notes sets false and is spared making them: every other output is the same either way (tested in
+   * test/src/ftp/session/model.test.ts).
+   */
+  readonly traceNotes: boolean;
   readonly users: UserDb;
 }
 
@@ -139,6 +146,7 @@ export const DEFAULT_CONFIG: FtpConfig = Object.freeze({
   advertiseTls: true,
   maxLineBytes: 4096,
   sendChunkBytes: 65536,
+  traceNotes: true,
   users: DEFAULT_USER_DB,
 } satisfies FtpConfig);
 
@@ -162,6 +170,11 @@ export function makeConfig(input: FtpConfigInput = {}): FtpConfig {
   oneOf('userReply', c.userReply, ['for-user', 'short']);
   for (const key of DURATIONS) {
     if (c[key] <= 0) throw bad(key, 'must be longer than 0');
+  }
+  for (const [key, byDefault] of Object.entries(DEFAULT_CONFIG)) {
+    const v = c[key as keyof FtpConfig];
+    if (typeof byDefault === 'boolean' && typeof v !== 'boolean')
+      throw bad(key, `${JSON.stringify(v)} is not true or false`);
   }
   wholeNumber('minBytesPerSecond', c.minBytesPerSecond, 0);
   wholeNumber('maxLineBytes', c.maxLineBytes, 16);

@@ -341,6 +341,7 @@ function route(ctx: Ctx, input: FtpInput) {
   const s = ctx.sessions.get(input.session);
   if (s === undefined) {
     // A late event (see io.ts): the session ended while it was in flight.
+    if (!ctx.config.traceNotes) return;
     ctx.out.push({
       kind: 'note',
       session: input.session,
@@ -432,11 +433,13 @@ function controlBytes(ctx: Ctx, s: S, bytes: Uint8Array) {
     else if (s.busy?.kind === 'transfer' && isAbort(ctx, line)) execute(ctx, s, line);
     else {
       s.queue = [...s.queue, line]; // replaced, not pushed: the array is shared with the base (writableSession)
-      note(ctx, s, { what: 'queued', line: new TextDecoder('latin1').decode(line.bytes) });
+      if (ctx.config.traceNotes) note(ctx, s, { what: 'queued', line: LATIN1.decode(line.bytes) });
     }
   }
   if (isAlive(ctx, s)) pump(ctx, s);
 }
+
+const LATIN1 = new TextDecoder('latin1');
 
 /** Runs queued lines while no command is in progress. */
 function pump(ctx: Ctx, s: S) {

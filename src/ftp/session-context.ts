@@ -125,8 +125,9 @@ export function write(ctx: Ctx, s: S, reply: Reply): void {
   });
 }
 
+/** A trace note of this session, unless the configuration turns notes off (config.ts `traceNotes`). */
 export function note(ctx: Ctx, s: S, n: TraceNote): void {
-  ctx.out.push({ kind: 'note', session: s.id, note: n });
+  if (ctx.config.traceNotes) ctx.out.push({ kind: 'note', session: s.id, note: n });
 }
 
 /** A log entry of this session; the fields not given are those of a control-channel line. */
@@ -219,11 +220,13 @@ export function dataStateName(d: DataChannel | null): string {
 
 /** Replaces the session's data channel and notes the change of state. */
 export function setData(ctx: Ctx, s: S, next: DataChannel | null, id?: number): void {
-  const from = dataStateName(s.data);
-  const to = dataStateName(next);
-  const which = id ?? dataId(next) ?? dataId(s.data) ?? -1;
+  const before = s.data;
   s.data = next as Draft<DataChannel> | null;
   ctx.portsDirty = true;
+  if (!ctx.config.traceNotes) return;
+  const from = dataStateName(before);
+  const to = dataStateName(next);
+  const which = id ?? dataId(next) ?? dataId(before) ?? -1;
   if (from !== to) note(ctx, s, { what: 'data-state', data: which, from, to });
 }
 

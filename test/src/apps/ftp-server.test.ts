@@ -76,6 +76,32 @@ describe('the FTP 7.5 model over simulated TCP', () => {
   });
 });
 
+describe('a world without a trace', () => {
+  /** A login, a PASV and a RETR; what the client got, and the world's clock at the end. */
+  function retr(trace: boolean) {
+    const c = ftpWorld({ files: { 'f.bin': 'x'.repeat(5000) } }, '1ms', trace);
+    login(c);
+    c.send('PASV');
+    c.until(227);
+    const m = /,(\d+),(\d+)\)/.exec(c.replies.at(-1)!)!;
+    c.dataConnect(Number(m[1]) * 256 + Number(m[2]));
+    c.send('RETR f.bin');
+    c.until(226);
+    c.world.run();
+    return { replies: c.replies, received: [...c.received.values()], now: c.world.now };
+  }
+
+  it('serves exactly as a traced one: the model makes no trace notes there, and nothing else changes', () => {
+    const traced = retr(true);
+    // Run to the end: the 226, then the control channel's idle timeout.
+    expect(traced.replies.slice(-2)).toEqual([
+      '226 Transfer complete.',
+      '421 Timeout (120 seconds): closing control connection.',
+    ]);
+    expect(retr(false)).toEqual(traced);
+  });
+});
+
 describe('the adapter over simulated sockets', () => {
   it('an active connect to a 4-tuple still in TIME-WAIT fails locally and the transfer gets 425', () => {
     const c = ftpWorld();

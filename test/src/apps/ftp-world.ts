@@ -36,8 +36,8 @@ export interface RawClient {
   until(code: number): void;
 }
 
-export function ftpWorld(server: Partial<FtpServerSpec> = {}, latency = '1ms'): RawClient {
-  const w = new World({ seed: 7 });
+export function ftpWorld(server: Partial<FtpServerSpec> = {}, latency = '1ms', trace = true): RawClient {
+  const w = new World({ seed: 7, trace });
   const config = pathConfig({ latency });
   installNetwork(
     w,

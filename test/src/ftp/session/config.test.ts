@@ -47,6 +47,9 @@ describe('server configuration', () => {
     [{ minBytesPerSecond: -1 }, /minBytesPerSecond/],
     [{ activeDataPort: 70000 }, /activeDataPort/],
     [{ bogus: 1 } as FtpConfigInput, /bogus: is not a setting/],
+    // A boolean written as text (a hand-written scenario) would read as true: refused instead.
+    [{ allowUtf8: 'false' } as unknown as FtpConfigInput, /allowUtf8: "false" is not true or false/],
+    [{ traceNotes: 0 } as unknown as FtpConfigInput, /traceNotes: 0 is not true or false/],
   ])('%j is refused with a message naming the field', (input, message) => {
     expect(() => makeConfig(input)).toThrow(UsageError);
     expect(() => makeConfig(input)).toThrow(message);

@@ -8,6 +8,7 @@ import { SECOND } from '../../../../sim/time.ts';
 import { fsFromEntries } from '../../../../src/ftp/fs.ts';
 import {
   createServer,
+  type FtpConfigInput,
   type FtpInput,
   type FtpOutput,
   type FtpServer,
@@ -41,8 +42,8 @@ const SCRIPT: Array<[number, FtpInput | 'tick']> = [
   [200 * SECOND, 'tick'],
 ];
 
-function runWhole(): FtpOutput[] {
-  let server = createServer({ users: USERS }, fsFromEntries(FILES, 0));
+function runWhole(config: FtpConfigInput = {}): FtpOutput[] {
+  let server = createServer({ users: USERS, ...config }, fsFromEntries(FILES, 0));
   const out: FtpOutput[] = [];
   for (const [t, input] of SCRIPT) {
     const step = input === 'tick' ? handleTimeout(server, t) : handle(server, input, t);
@@ -91,6 +92,15 @@ describe('the server value', () => {
       'b 550 The process cannot access the file because it is being used by another process.',
     );
     expect(replies.filter((r) => r.includes('421 Timeout'))).toHaveLength(2);
+  });
+
+  it('traceNotes false drops the notes and changes no other output', () => {
+    const all = runWhole();
+    const kinds = new Set(all.flatMap((o) => (o.kind === 'note' ? [o.note.what] : [])));
+    expect([...kinds].sort()).toEqual(['command', 'data-state', 'timer']);
+    const quiet = runWhole({ traceNotes: false });
+    expect(quiet.some((o) => o.kind === 'note')).toBe(false);
+    expect(quiet).toEqual(all.filter((o) => o.kind !== 'note'));
   });
 
   it('the same inputs give the same outputs', () => {
