@@ -202,6 +202,21 @@ describe('data channel timers', () => {
     expect(trace(net.at(30 * SECOND))).toEqual(['abort #1', '> 226 Transfer complete.']);
   });
 
+  it("iis6: so is an upload's, its bytes stored at the client's FIN", () => {
+    const net = connected({ profile: 'iis6' });
+    net.cmd('STOR up.txt');
+    net.bytes(1, 'xy');
+    net.now = SECOND;
+    // The client's FIN: every byte is in, and stored before the server starts its own close.
+    expect(trace(net.data('data-peer-closed', 1))).toEqual(['close #1']);
+    expect(net.file('/up.txt')).toBe('xy');
+    expect(net.at(31 * SECOND - 1)).toEqual([]);
+    const out = net.at(31 * SECOND);
+    expect(trace(out)).toEqual(['abort #1', '> 226 Transfer complete.']);
+    expect(logs(out).at(-1)).toMatchObject({ method: 'STOR', status: '226', win32: 0 });
+    expect(net.file('/up.txt')).toBe('xy');
+  });
+
   it('iis6: that reset writes no second DataChannelClosed line (one pair per data connection)', () => {
     const net = connected({ profile: 'iis6' });
     net.cmd('RETR a.txt');
