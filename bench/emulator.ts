@@ -24,7 +24,7 @@
  * - The floor is as fast as pyftpdlib: server CPU 0.49-0.54 ms per MB against 0.51-0.59 with 1 client,
  *   0.28-0.32 against 0.32-0.34 with 50. So node's sockets, with a listener per PASV and write(2) rather
  *   than sendfile, cost no more than pyftpdlib's whole server. Nor much less: by MB/s the floor reaches
- *   0.78-1.18 of pyftpdlib (best-of-rounds figures, nine runs on two days; a tenth, where other work fell on
+ *   0.78-1.18 of pyftpdlib (best-of-rounds figures, eight runs on two days; a ninth, where other work fell on
  *   pyftpdlib's rounds, left out), so a goal of at least pyftpdlib's throughput leaves the FTP model no time.
  * - netstep serve: 0.70-0.74 and 0.42-0.43. The floor feeding the FTP model the same inputs beside its own
  *   work (nine per RETR; the outputs dropped) costs 0.68-0.72 and 0.37-0.45: the model is nearly all of the
