@@ -32,7 +32,7 @@ import { emptyFs, type Fs, lockFile, unlockFile } from './fs.ts';
 import type { FtpInput, FtpOutput } from './io.ts';
 import { NO_PORTS } from './ports.ts';
 import { execute, isAbort } from './session-commands.ts';
-import { type Ctx, endpoint, log, note, type S, say, Touched } from './session-context.ts';
+import { type Ctx, endpoint, log, note, noteOf, type S, say, Touched } from './session-context.ts';
 import { firstPassivePort, releasePorts } from './session-data.ts';
 import { endSession } from './session-end.ts';
 import { fastSessionStep, fastStep } from './session-fast.ts';
@@ -341,13 +341,11 @@ function route(ctx: Ctx, input: FtpInput) {
   const s = ctx.sessions.get(input.session);
   if (s === undefined) {
     // A late event (see io.ts): the session ended while it was in flight.
-    if (!ctx.config.traceNotes) return;
-    ctx.out.push({
-      kind: 'note',
-      session: input.session,
-      note: { what: 'ignored', input: input.kind, why: 'no such session (it has ended)' },
+    return noteOf(ctx, input.session, {
+      what: 'ignored',
+      input: input.kind,
+      why: 'no such session (it has ended)',
     });
-    return;
   }
   switch (input.kind) {
     case 'control-bytes':

@@ -127,7 +127,12 @@ export function write(ctx: Ctx, s: S, reply: Reply): void {
 
 /** A trace note of this session, unless the configuration turns notes off (config.ts `traceNotes`). */
 export function note(ctx: Ctx, s: S, n: TraceNote): void {
-  if (ctx.config.traceNotes) ctx.out.push({ kind: 'note', session: s.id, note: n });
+  noteOf(ctx, s.id, n);
+}
+
+/** `note` by the session's name: for an input whose session has ended. */
+export function noteOf(ctx: Ctx, session: string, n: TraceNote): void {
+  if (ctx.config.traceNotes) ctx.out.push({ kind: 'note', session, note: n });
 }
 
 /** A log entry of this session; the fields not given are those of a control-channel line. */

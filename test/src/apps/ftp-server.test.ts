@@ -2,7 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { flagNames } from '../../../sim/tcp/segment.ts';
 import type { TraceEntry } from '../../../sim/trace.ts';
 import { ftpLogLines } from '../../../src/apps/ftp-server.ts';
-import { ftpWorld, login } from './ftp-world.ts';
+import { ftpWorld, login, type RawClient } from './ftp-world.ts';
+
+/** A login, a PASV and a RETR of a 5,000-byte file, then the world run until nothing is left to do. */
+function pasvRetr(trace: boolean): RawClient {
+  const c = ftpWorld({ files: { 'f.bin': 'x'.repeat(5000) } }, '1ms', trace);
+  login(c);
+  c.send('PASV');
+  c.until(227);
+  const m = /,(\d+),(\d+)\)/.exec(c.replies.at(-1)!)!;
+  c.dataConnect(Number(m[1]) * 256 + Number(m[2]));
+  c.send('RETR f.bin');
+  c.until(226);
+  c.world.run();
+  return c;
+}
 
 function firstIndex(trace: readonly TraceEntry[], pred: (e: TraceEntry) => boolean): number {
   return trace.findIndex(pred);
@@ -50,15 +64,7 @@ describe('the FTP 7.5 model over simulated TCP', () => {
   });
 
   it('RETR: 226 goes out before the data connection close handshake completes', () => {
-    const c = ftpWorld({ files: { 'f.bin': 'x'.repeat(5000) } });
-    login(c);
-    c.send('PASV');
-    c.until(227);
-    const m = /,(\d+),(\d+)\)/.exec(c.replies.at(-1)!)!;
-    c.dataConnect(Number(m[1]) * 256 + Number(m[2]));
-    c.send('RETR f.bin');
-    c.until(226);
-    c.world.run();
+    const c = pasvRetr(true);
     const t = c.world.trace;
     // The server closes the data connection (its FIN queues behind the last bytes) before it writes 226.
     const fin = firstIndex(
@@ -77,17 +83,9 @@ describe('the FTP 7.5 model over simulated TCP', () => {
 });
 
 describe('a world without a trace', () => {
-  /** A login, a PASV and a RETR; what the client got, and the world's clock at the end. */
+  /** What the client got from pasvRetr, and the world's clock at the end. */
   function retr(trace: boolean) {
-    const c = ftpWorld({ files: { 'f.bin': 'x'.repeat(5000) } }, '1ms', trace);
-    login(c);
-    c.send('PASV');
-    c.until(227);
-    const m = /,(\d+),(\d+)\)/.exec(c.replies.at(-1)!)!;
-    c.dataConnect(Number(m[1]) * 256 + Number(m[2]));
-    c.send('RETR f.bin');
-    c.until(226);
-    c.world.run();
+    const c = pasvRetr(trace);
     return { replies: c.replies, received: [...c.received.values()], now: c.world.now };
   }
 
